@@ -1,0 +1,163 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class RegionManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Region(models.Model):
+    """An English region (ONS), the unit Ofsted and DfE publish comparisons by."""
+
+    code = models.CharField("ONS region code", max_length=9, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    objects = RegionManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class CouncilQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def current(self):
+        return self.filter(is_current=True)
+
+    def matching(self, value):
+        """Councils known by this code or name, current or former.
+
+        Codes are attributes, not identities (ONS codes change and Ofsted's files lag behind), so a
+        value is looked up in every code column and in the aliases.
+        """
+        value = (value or "").strip()
+        if not value:
+            return self.none()
+        return self.filter(
+            Q(ofsted_urn=value)
+            | Q(la_code=value)
+            | Q(ons_code__iexact=value)
+            | Q(name__iexact=value)
+            | Q(slug=value.lower())
+            | Q(aliases__value__iexact=value)
+        ).distinct()
+
+
+class Council(models.Model):
+    """An upper-tier English local authority whose children's services Ofsted inspects."""
+
+    class LAType(models.TextChoices):
+        LONDON_BOROUGH = "London Borough", "London borough"
+        METROPOLITAN_DISTRICT = "Metropolitan District", "Metropolitan district"
+        UNITARY_AUTHORITY = "Unitary Authority", "Unitary authority"
+        COUNTY = "County", "County council"
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    ofsted_urn = models.CharField("Ofsted URN", max_length=10, unique=True, null=True, blank=True)
+    la_code = models.CharField(
+        "DfE LA code", max_length=3, unique=True, null=True, blank=True, help_text="Three digits, e.g. 211."
+    )
+    ons_code = models.CharField("ONS code", max_length=9, null=True, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="councils", null=True, blank=True)
+    la_type = models.CharField("LA type", max_length=30, choices=LAType.choices, blank=True)
+    population_0_25 = models.PositiveIntegerField("population aged 0-25", null=True, blank=True)
+    is_current = models.BooleanField(
+        "still exists", default=True, help_text="Untick for a council that has been abolished or merged."
+    )
+    successors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="predecessors",
+        blank=True,
+        help_text="For a former council: the councils that took over its children's services.",
+    )
+    statistical_neighbours = models.ManyToManyField(
+        "self", through="StatisticalNeighbour", symmetrical=False, related_name="+", blank=True
+    )
+
+    history = HistoricalRecords(excluded_fields=["successors"])
+    objects = CouncilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(la_code__isnull=True) | Q(la_code__regex=r"^[0-9]{3}$"),
+                name="council_la_code_three_digits",
+                violation_error_message="The DfE LA code is three digits.",
+            ),
+            models.UniqueConstraint(
+                fields=["ons_code"],
+                condition=Q(is_current=True),
+                name="council_unique_current_ons_code",
+                violation_error_message="Another current council has this ONS code.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name if self.is_current else f"{self.name} (former)"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["councils.region"]
+
+    def get_absolute_url(self):
+        return reverse("council-detail", args=[self.slug])
+
+    def ordered_neighbours(self):
+        return [link.neighbour for link in self.neighbour_links.select_related("neighbour").order_by("rank")]
+
+
+class CouncilAlias(models.Model):
+    """Another name or code a council is known by in official files (a former ONS code, an abbreviation)."""
+
+    class Kind(models.TextChoices):
+        NAME = "name", "Name"
+        ONS_CODE = "ons_code", "Former ONS code"
+        LA_CODE = "la_code", "Former DfE LA code"
+        OFSTED_URN = "ofsted_urn", "Former Ofsted URN"
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="aliases")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name_plural = "council aliases"
+        ordering = ["council", "kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="council_alias_unique_value"),
+        ]
+
+    def __str__(self):
+        return f"{self.value} ({self.get_kind_display()})"
+
+
+class StatisticalNeighbour(models.Model):
+    """One of a council's ten statistical neighbours (DfE), in DfE's order of closeness."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="neighbour_links")
+    neighbour = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(help_text="1 is the closest.")
+
+    class Meta:
+        ordering = ["council", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "neighbour"], name="neighbour_unique_pair"),
+            models.UniqueConstraint(fields=["council", "rank"], name="neighbour_unique_rank"),
+            models.CheckConstraint(condition=~Q(council=models.F("neighbour")), name="neighbour_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.council} ~ {self.neighbour} (#{self.rank})"

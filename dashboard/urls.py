@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("councils/", views.council_list, name="council-list"),
+    path("councils/<slug:slug>/", views.council_detail, name="council-detail"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,203 @@
+"""Ofsted's inspection frameworks: which judgement areas each grades, on which scale, and when.
+
+This table is the one statement of the rules. Judgement.clean(), the database check constraint on
+judgements, the admin's choices and every importer read it, so a rule changes in one place.
+"""
+
+import datetime
+import functools
+import operator
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Framework(models.TextChoices):
+    UNANNOUNCED_2009 = "unannounced_2009", "Unannounced inspection of contact, referral and assessment (2009-12)"
+    SAFEGUARDING_LAC_2009 = (
+        "safeguarding_lac_2009",
+        "Inspection of safeguarding and looked after children services (2009-12)",
+    )
+    SIF = "sif", "Single inspection framework (SIF, 2013-17)"
+    ILACS = "ilacs", "Inspecting local authority children's services (ILACS, 2018-)"
+    JTAI = "jtai", "Joint targeted area inspection (JTAI)"
+
+
+class EventType(models.TextChoices):
+    UNANNOUNCED_INSPECTION = "unannounced_inspection", "Unannounced inspection"
+    FULL_INSPECTION = "full_inspection", "Full inspection"
+    STANDARD_INSPECTION = "standard_inspection", "Standard inspection"
+    SHORT_INSPECTION = "short_inspection", "Short inspection"
+    FOCUSED_VISIT = "focused_visit", "Focused visit"
+    MONITORING_VISIT = "monitoring_visit", "Monitoring visit"
+    JTAI = "jtai", "Joint targeted area inspection"
+
+
+class Grade(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
+    ADEQUATE = "adequate", "Adequate"
+    INADEQUATE = "inadequate", "Inadequate"
+
+
+# Ofsted's shared 1-4 coding. "Adequate" (2009-12) and "requires improvement" (2013-) share 3 but are
+# not the same judgement, which is why the grade itself is kept and the score is derived.
+GRADE_SCORES = {
+    Grade.OUTSTANDING: 1,
+    Grade.GOOD: 2,
+    Grade.REQUIRES_IMPROVEMENT: 3,
+    Grade.ADEQUATE: 3,
+    Grade.INADEQUATE: 4,
+}
+
+
+class Area(models.TextChoices):
+    OVERALL_EFFECTIVENESS = "overall_effectiveness", "Overall effectiveness"
+    LEADERSHIP = "leadership", "Impact of leaders / leadership, management and governance"
+    HELP_AND_PROTECTION = "help_and_protection", "Children who need help and protection"
+    CHILDREN_IN_CARE_AND_CARE_LEAVERS = (
+        "children_in_care_and_care_leavers",
+        "Children in care and care leavers",
+    )
+    CHILDREN_IN_CARE = "children_in_care", "Children in care"
+    CARE_LEAVERS = "care_leavers", "Care leavers"
+    LOOKED_AFTER_AND_PERMANENCE = "looked_after_and_permanence", "Children looked after and achieving permanence"
+    ADOPTION = "adoption", "Adoption performance"
+    LSCB = "lscb", "Local Safeguarding Children Board"
+    SAFEGUARDING_OVERALL = "safeguarding_overall", "Safeguarding services: overall effectiveness"
+    SAFEGUARDING_CAPACITY = "safeguarding_capacity", "Safeguarding services: capacity for improvement"
+    LOOKED_AFTER_OVERALL = "looked_after_overall", "Looked after children services: overall effectiveness"
+    LOOKED_AFTER_CAPACITY = "looked_after_capacity", "Looked after children services: capacity for improvement"
+
+
+# Ofsted's own wording for an area within a framework, where it differs from the general label.
+AREA_WORDING = {
+    (Framework.ILACS, Area.LEADERSHIP): "The impact of leaders on social work practice with children and families",
+    (Framework.ILACS, Area.HELP_AND_PROTECTION): "The experiences and progress of children who need help and protection",
+    (Framework.ILACS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS): (
+        "The experiences and progress of children in care and care leavers"
+    ),
+    (Framework.ILACS, Area.CHILDREN_IN_CARE): "The experiences and progress of children in care",
+    (Framework.ILACS, Area.CARE_LEAVERS): "The experiences and progress of care leavers",
+    (Framework.SIF, Area.LEADERSHIP): "Leadership, management and governance",
+    (Framework.SIF, Area.CARE_LEAVERS): "Experiences and progress of care leavers",
+}
+
+ILACS_SEPARATE_CARE_LEAVERS_FROM = datetime.date(2023, 1, 1)
+ILACS_NO_OVERALL_FROM = datetime.date(2026, 4, 1)
+
+FOUR_POINT_2009 = (Grade.OUTSTANDING, Grade.GOOD, Grade.ADEQUATE, Grade.INADEQUATE)
+FOUR_POINT_2013 = (Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE)
+
+
+@dataclass(frozen=True)
+class AreaRule:
+    framework: str
+    area: str
+    grades: tuple
+    judged_from: datetime.date | None = None
+    judged_before: datetime.date | None = None
+
+    def applies_on(self, date):
+        if date is None:
+            return True
+        if self.judged_from and date < self.judged_from:
+            return False
+        if self.judged_before and date >= self.judged_before:
+            return False
+        return True
+
+
+AREA_RULES = (
+    AreaRule(Framework.SAFEGUARDING_LAC_2009, Area.SAFEGUARDING_OVERALL, FOUR_POINT_2009),
+    AreaRule(Framework.SAFEGUARDING_LAC_2009, Area.SAFEGUARDING_CAPACITY, FOUR_POINT_2009),
+    AreaRule(Framework.SAFEGUARDING_LAC_2009, Area.LOOKED_AFTER_OVERALL, FOUR_POINT_2009),
+    AreaRule(Framework.SAFEGUARDING_LAC_2009, Area.LOOKED_AFTER_CAPACITY, FOUR_POINT_2009),
+    AreaRule(Framework.SIF, Area.OVERALL_EFFECTIVENESS, FOUR_POINT_2013),
+    AreaRule(Framework.SIF, Area.HELP_AND_PROTECTION, FOUR_POINT_2013),
+    AreaRule(Framework.SIF, Area.LOOKED_AFTER_AND_PERMANENCE, FOUR_POINT_2013),
+    AreaRule(Framework.SIF, Area.ADOPTION, FOUR_POINT_2013),
+    AreaRule(Framework.SIF, Area.CARE_LEAVERS, FOUR_POINT_2013),
+    AreaRule(Framework.SIF, Area.LEADERSHIP, FOUR_POINT_2013),
+    AreaRule(Framework.SIF, Area.LSCB, FOUR_POINT_2013),
+    AreaRule(Framework.ILACS, Area.OVERALL_EFFECTIVENESS, FOUR_POINT_2013, judged_before=ILACS_NO_OVERALL_FROM),
+    AreaRule(Framework.ILACS, Area.LEADERSHIP, FOUR_POINT_2013),
+    AreaRule(Framework.ILACS, Area.HELP_AND_PROTECTION, FOUR_POINT_2013),
+    AreaRule(
+        Framework.ILACS,
+        Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+        FOUR_POINT_2013,
+        judged_before=ILACS_SEPARATE_CARE_LEAVERS_FROM,
+    ),
+    AreaRule(Framework.ILACS, Area.CHILDREN_IN_CARE, FOUR_POINT_2013, judged_from=ILACS_SEPARATE_CARE_LEAVERS_FROM),
+    AreaRule(Framework.ILACS, Area.CARE_LEAVERS, FOUR_POINT_2013, judged_from=ILACS_SEPARATE_CARE_LEAVERS_FROM),
+)
+
+# Only these kinds of event are graded; visits and unannounced inspections report findings only.
+GRADED_EVENT_TYPES = (EventType.FULL_INSPECTION, EventType.STANDARD_INSPECTION, EventType.SHORT_INSPECTION)
+
+
+def area_rule(framework, area):
+    for rule in AREA_RULES:
+        if rule.framework == framework and rule.area == area:
+            return rule
+    return None
+
+
+def areas_for(framework, date=None):
+    """The areas a framework grades on a date, in Ofsted's report order."""
+    return [rule.area for rule in AREA_RULES if rule.framework == framework and rule.applies_on(date)]
+
+
+def grades_for(framework, area=None):
+    if area is not None:
+        rule = area_rule(framework, area)
+        return list(rule.grades) if rule else []
+    grades = []
+    for rule in AREA_RULES:
+        if rule.framework == framework:
+            grades.extend(grade for grade in rule.grades if grade not in grades)
+    return grades
+
+
+def area_wording(framework, area):
+    return AREA_WORDING.get((framework, area), Area(area).label)
+
+
+def judgement_problem(framework, area, grade, date=None):
+    """Why this grade cannot stand for this area of an inspection, in an editor's words; None when it can."""
+    framework_label = Framework(framework).label if framework in Framework.values else "this framework"
+    if framework not in Framework.values:
+        return "Choose the inspection's framework before adding judgements."
+    if area not in Area.values:
+        return f"“{area}” is not a judgement area."
+    rule = area_rule(framework, area)
+    if rule is None:
+        allowed = ", ".join(Area(a).label for a in areas_for(framework)) or "no areas"
+        return f"{Area(area).label} is not judged under {framework_label} (it grades {allowed})."
+    if not rule.applies_on(date):
+        if rule.judged_from:
+            return f"{Area(area).label} is judged separately only in inspections from {rule.judged_from:%-d %B %Y}."
+        return f"{Area(area).label} is not judged in inspections from {rule.judged_before:%-d %B %Y}."
+    if grade not in rule.grades:
+        allowed = ", ".join(f"“{Grade(g).label}”" for g in rule.grades)
+        grade_label = Grade(grade).label if grade in Grade.values else grade
+        return f"“{grade_label}” is not a grade under {framework_label}; use one of {allowed}."
+    return None
+
+
+def valid_judgement_condition(framework_field="framework", date_field="inspection_start_date"):
+    """A Q object true exactly for the (framework, area, grade, date) combinations AREA_RULES allows.
+
+    Used as a CheckConstraint so the database itself refuses an invalid grade.
+    """
+    clauses = []
+    for rule in AREA_RULES:
+        clause = models.Q(**{framework_field: rule.framework, "area": rule.area, "grade__in": list(rule.grades)})
+        if rule.judged_from:
+            clause &= models.Q(**{f"{date_field}__gte": rule.judged_from})
+        if rule.judged_before:
+            clause &= models.Q(**{f"{date_field}__lt": rule.judged_before})
+        clauses.append(clause)
+    return functools.reduce(operator.or_, clauses)

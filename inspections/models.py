@@ -1,0 +1,391 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from councils.models import Council
+
+from .frameworks import (
+    GRADE_SCORES,
+    GRADED_EVENT_TYPES,
+    Area,
+    EventType,
+    Framework,
+    Grade,
+    area_wording,
+    judgement_problem,
+    valid_judgement_condition,
+)
+from .metrics import metric_choices, unit_choices
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+def format_date(date, precision):
+    """A date as precisely as the source gave it: '26 January 2010', 'July 2012' or '2012'."""
+    if date is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{date:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{date:%B %Y}"
+    return f"{date.day} {date:%B %Y}"
+
+
+class Origin(models.TextChoices):
+    """Where a row came from. Importers update only what they made; hand-entered rows are never overwritten."""
+
+    MANUAL = "manual", "Entered by hand (fixtures or admin)"
+    OFSTED_OUTCOMES = "ofsted_outcomes", "Imported from Ofsted's outcomes files"
+    REPORT_PDF = "report_pdf", "Read from an Ofsted report PDF"
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Source(models.Model):
+    """A document that facts come from: an Ofsted report or letter, a news article, a statistics release."""
+
+    class Kind(models.TextChoices):
+        OFSTED_REPORT = "ofsted_report", "Ofsted report"
+        OFSTED_LETTER = "ofsted_letter", "Ofsted letter"
+        OFSTED_STATISTICS = "ofsted_statistics", "Ofsted official statistics"
+        NEWS_ARTICLE = "news_article", "News article"
+        DATASET = "dataset", "Dataset"
+        OTHER = "other", "Other"
+
+    key = models.SlugField(
+        max_length=120, unique=True, help_text="A short stable name, e.g. ofsted-report-tower-hamlets-2019-07-22."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    url = models.URLField("URL", max_length=500, blank=True)
+    document = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The copy shipped with the project, as a path under fixtures/ (a seed file or a report PDF).",
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["published_date", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["document"], condition=~Q(document=""), name="source_unique_document"),
+        ]
+
+    def natural_key(self):
+        return (self.key,)
+
+    def __str__(self):
+        when = format_date(self.published_date, self.date_precision)
+        return f"{self.title} ({self.publisher}, {when})" if when else self.title
+
+
+class InspectionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, council_slug, event_type, start_date):
+        return self.get(council__slug=council_slug, event_type=event_type, start_date=start_date)
+
+    def published(self):
+        return self.filter(status=Inspection.Status.PUBLISHED)
+
+    def graded(self):
+        return self.filter(event_type__in=GRADED_EVENT_TYPES)
+
+    def chronological(self):
+        return self.order_by("start_date", "pk")
+
+
+class Inspection(models.Model):
+    """Any Ofsted event about a council's children's services: an inspection or a visit."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="inspections")
+    event_type = models.CharField(max_length=30, choices=EventType.choices)
+    framework = models.CharField(
+        max_length=30, choices=Framework.choices, blank=True, help_text="Leave empty where the sources do not say."
+    )
+    theme = models.CharField(max_length=200, blank=True, help_text="The theme of a focused or monitoring visit.")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How precisely the sources give the dates: a month is stored as its first day.",
+    )
+    published_date = models.DateField(null=True, blank=True)
+    lead_inspector = models.CharField(max_length=200, blank=True)
+    report_url = models.URLField("report URL", max_length=500, blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Where sources disagree, what the other sources say.")
+    sources = models.ManyToManyField(Source, related_name="inspections", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.MANUAL, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[sources])
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["council", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="inspection_ends_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "event_type", "start_date"],
+                name="inspection_unique_event",
+                violation_error_message="This council already has an inspection of this type starting on this date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["start_date"]),
+            models.Index(fields=["status", "council", "start_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.council.name}: {self.get_event_type_display()} {self.dates_display}"
+
+    def natural_key(self):
+        return (self.council.slug, self.event_type, self.start_date.isoformat())
+
+    natural_key.dependencies = ["councils.council"]
+
+    def get_absolute_url(self):
+        return reverse("inspection-detail", args=[self.pk])
+
+    @property
+    def dates_display(self):
+        start = format_date(self.start_date, self.date_precision)
+        if not self.end_date or self.end_date == self.start_date:
+            return start
+        return f"{start} to {format_date(self.end_date, self.date_precision)}"
+
+    @property
+    def is_graded(self):
+        return self.event_type in GRADED_EVENT_TYPES
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.start_date and (self.framework or self.judgements.exists()):
+            problems = [
+                problem
+                for judgement in self.judgements.all()
+                if (problem := judgement_problem(self.framework, judgement.area, judgement.grade, self.start_date))
+            ]
+            if problems:
+                raise ValidationError(
+                    {"framework": f"Existing judgements would no longer be valid: {problems[0]}"}, code="invalid"
+                )
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Judgements carry copies of these two fields so the database can check grades; keep them in step.
+        self.judgements.exclude(framework=self.framework, inspection_start_date=self.start_date).update(
+            framework=self.framework, inspection_start_date=self.start_date
+        )
+
+
+class JudgementQuerySet(models.QuerySet):
+    def get_by_natural_key(self, council_slug, event_type, start_date, area):
+        return self.get(
+            inspection=Inspection.objects.get_by_natural_key(council_slug, event_type, start_date), area=area
+        )
+
+    def with_score(self):
+        return self.annotate(
+            score=models.Case(
+                *[models.When(grade=grade, then=models.Value(score)) for grade, score in GRADE_SCORES.items()],
+                output_field=models.PositiveSmallIntegerField(),
+            )
+        )
+
+
+class Judgement(models.Model):
+    """One grade for one judgement area of one inspection."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="judgements")
+    area = models.CharField(max_length=40, choices=Area.choices)
+    grade = models.CharField(max_length=30, choices=Grade.choices)
+    # Copies of the inspection's framework and start date, so that a CHECK constraint can refuse a grade
+    # that is not valid for them (a constraint cannot look across tables). Inspection.save() keeps them.
+    framework = models.CharField(max_length=30, choices=Framework.choices, editable=False)
+    inspection_start_date = models.DateField(editable=False)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="judgements", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = JudgementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["inspection", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "area"],
+                name="judgement_one_per_area",
+                violation_error_message="This inspection already has a judgement for this area.",
+            ),
+            models.CheckConstraint(
+                condition=valid_judgement_condition(),
+                name="judgement_valid_for_framework",
+                violation_error_message="This grade is not valid for this area under the inspection's framework.",
+            ),
+        ]
+        indexes = [models.Index(fields=["area", "grade"])]
+
+    def __str__(self):
+        return f"{self.get_area_display()}: {self.get_grade_display()}"
+
+    def natural_key(self):
+        return (*self.inspection.natural_key(), self.area)
+
+    natural_key.dependencies = ["inspections.inspection"]
+
+    @property
+    def score(self):
+        return GRADE_SCORES.get(self.grade)
+
+    @property
+    def area_wording(self):
+        return area_wording(self.framework, self.area)
+
+    def copy_from_inspection(self):
+        if self.inspection_id:
+            self.framework = self.inspection.framework
+            self.inspection_start_date = self.inspection.start_date
+
+    def clean(self):
+        super().clean()
+        if not self.inspection_id or not self.area or not self.grade:
+            return
+        self.copy_from_inspection()
+        if not self.inspection.is_graded:
+            raise ValidationError(
+                f"A {self.inspection.get_event_type_display().lower()} is not graded; record its findings instead.",
+                code="not_graded",
+            )
+        problem = judgement_problem(self.framework, self.area, self.grade, self.inspection_start_date)
+        if problem:
+            field = "grade" if "grade under" in problem else "area"
+            raise ValidationError({field: problem}, code="invalid_for_framework")
+
+    def save(self, *args, **kwargs):
+        self.copy_from_inspection()
+        super().save(*args, **kwargs)
+
+
+class FindingManager(models.Manager):
+    def get_by_natural_key(self, council_slug, event_type, start_date, kind, order):
+        return self.get(
+            inspection=Inspection.objects.get_by_natural_key(council_slug, event_type, start_date),
+            kind=kind,
+            order=order,
+        )
+
+
+class Finding(models.Model):
+    """A statement from a report, under one of its headings."""
+
+    class Kind(models.TextChoices):
+        DONE_SATISFACTORILY = "done_satisfactorily", "Done satisfactorily"
+        STRENGTH = "strength", "Strength"
+        AREA_FOR_DEVELOPMENT = "area_for_development", "Area for development"
+        AREA_FOR_PRIORITY_ACTION = "area_for_priority_action", "Area for priority action"
+        WHAT_NEEDS_TO_IMPROVE = "what_needs_to_improve", "Recommendation / what needs to improve"
+        OTHER = "other", "Other"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    area = models.CharField(
+        "judgement area", max_length=40, choices=Area.choices, blank=True, help_text="Where the report ties it to one."
+    )
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=1, help_text="Its place under its heading in the report, from 1.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="findings", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = FindingManager()
+
+    class Meta:
+        ordering = ["inspection", "kind", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "kind", "order"], name="finding_unique_place"),
+            models.CheckConstraint(condition=~Q(text=""), name="finding_has_text"),
+        ]
+        indexes = [models.Index(fields=["kind", "area"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.order}: {self.text[:60]}"
+
+    def natural_key(self):
+        return (*self.inspection.natural_key(), self.kind, self.order)
+
+    natural_key.dependencies = ["inspections.inspection"]
+
+
+class KeyFigureManager(models.Manager):
+    def get_by_natural_key(self, council_slug, metric, date, source_key):
+        return self.get(council__slug=council_slug, metric=metric, date=date, source__key=source_key)
+
+
+class KeyFigure(models.Model):
+    """A dated number about a council from a source, e.g. 298 looked-after children in June 2012.
+
+    A value the source suppresses or lacks is stored as absent with the source's code (c, x, z, u, low),
+    never as zero.
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="key_figures")
+    metric = models.CharField(max_length=60, choices=metric_choices)
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    missing_code = models.CharField(
+        max_length=10, blank=True, help_text="The source's code where it gives no number (c, x, z, u, low)."
+    )
+    unit = models.CharField(max_length=20, choices=unit_choices)
+    date = models.DateField()
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="key_figures")
+    notes = models.TextField(blank=True)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.MANUAL, editable=False)
+
+    history = HistoricalRecords()
+    objects = KeyFigureManager()
+
+    class Meta:
+        ordering = ["council", "metric", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "metric", "date", "source"], name="key_figure_unique"),
+            models.CheckConstraint(
+                condition=(Q(value__isnull=False) & Q(missing_code="")) | (Q(value__isnull=True) & ~Q(missing_code="")),
+                name="key_figure_value_or_missing_code",
+                violation_error_message="Give either a value or the source's code for a missing value, not both.",
+            ),
+        ]
+        indexes = [models.Index(fields=["metric", "date"])]
+
+    def natural_key(self):
+        return (self.council.slug, self.metric, self.date.isoformat(), self.source.key)
+
+    natural_key.dependencies = ["councils.council", "inspections.source"]
+
+    def __str__(self):
+        shown = self.missing_code if self.value is None else f"{self.value.normalize():f}"
+        return f"{self.council.name}: {self.get_metric_display()} {shown} ({format_date(self.date, self.date_precision)})"
