@@ -95,8 +95,10 @@ class Source(models.Model):
 
 
 class InspectionQuerySet(models.QuerySet):
-    def get_by_natural_key(self, council_slug, event_type, start_date):
-        return self.get(council__slug=council_slug, event_type=event_type, start_date=start_date)
+    def get_by_natural_key(self, council_slug, event_type, start_date, visit_number=None):
+        return self.get(
+            council__slug=council_slug, event_type=event_type, start_date=start_date, visit_number=visit_number
+        )
 
     def published(self):
         return self.filter(status=Inspection.Status.PUBLISHED)
@@ -121,8 +123,13 @@ class Inspection(models.Model):
         max_length=30, choices=Framework.choices, blank=True, help_text="Leave empty where the sources do not say."
     )
     theme = models.CharField(max_length=200, blank=True, help_text="The theme of a focused or monitoring visit.")
-    start_date = models.DateField()
+    start_date = models.DateField(
+        null=True, blank=True, help_text="Leave empty only where no source dates the event (e.g. an early visit)."
+    )
     end_date = models.DateField(null=True, blank=True)
+    visit_number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For a monitoring visit: which one it was (the fifth = 5), where known."
+    )
     date_precision = models.CharField(
         max_length=5,
         choices=DatePrecision.choices,
@@ -151,10 +158,20 @@ class Inspection(models.Model):
                 name="inspection_ends_after_start",
                 violation_error_message="The end date cannot be before the start date.",
             ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=False),
+                name="inspection_end_needs_start",
+                violation_error_message="Give the start date as well as the end date.",
+            ),
             models.UniqueConstraint(
                 fields=["council", "event_type", "start_date"],
                 name="inspection_unique_event",
                 violation_error_message="This council already has an inspection of this type starting on this date.",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "event_type", "visit_number"],
+                name="inspection_unique_visit_number",
+                violation_error_message="This council already has a visit of this type with this number.",
             ),
         ]
         indexes = [
@@ -166,7 +183,12 @@ class Inspection(models.Model):
         return f"{self.council.name}: {self.get_event_type_display()} {self.dates_display}"
 
     def natural_key(self):
-        return (self.council.slug, self.event_type, self.start_date.isoformat())
+        return (
+            self.council.slug,
+            self.event_type,
+            self.start_date.isoformat() if self.start_date else None,
+            self.visit_number,
+        )
 
     natural_key.dependencies = ["councils.council"]
 
@@ -175,6 +197,8 @@ class Inspection(models.Model):
 
     @property
     def dates_display(self):
+        if self.start_date is None:
+            return "date not known"
         start = format_date(self.start_date, self.date_precision)
         if not self.end_date or self.end_date == self.start_date:
             return start
@@ -206,9 +230,10 @@ class Inspection(models.Model):
 
 
 class JudgementQuerySet(models.QuerySet):
-    def get_by_natural_key(self, council_slug, event_type, start_date, area):
+    def get_by_natural_key(self, council_slug, event_type, start_date, visit_number, area):
         return self.get(
-            inspection=Inspection.objects.get_by_natural_key(council_slug, event_type, start_date), area=area
+            inspection=Inspection.objects.get_by_natural_key(council_slug, event_type, start_date, visit_number),
+            area=area,
         )
 
     def with_score(self):
@@ -293,9 +318,9 @@ class Judgement(models.Model):
 
 
 class FindingManager(models.Manager):
-    def get_by_natural_key(self, council_slug, event_type, start_date, kind, order):
+    def get_by_natural_key(self, council_slug, event_type, start_date, visit_number, kind, order):
         return self.get(
-            inspection=Inspection.objects.get_by_natural_key(council_slug, event_type, start_date),
+            inspection=Inspection.objects.get_by_natural_key(council_slug, event_type, start_date, visit_number),
             kind=kind,
             order=order,
         )
