@@ -13,6 +13,7 @@ from .frameworks import (
     EventType,
     Framework,
     Grade,
+    area_rule,
     area_wording,
     judgement_problem,
     valid_judgement_condition,
@@ -292,24 +293,36 @@ class Judgement(models.Model):
     def area_wording(self):
         return area_wording(self.framework, self.area)
 
+    def _inspection(self):
+        # In an admin inline the parent may be set but not saved yet, so go by the object, not the id.
+        try:
+            return self.inspection
+        except Inspection.DoesNotExist:
+            return None
+
     def copy_from_inspection(self):
-        if self.inspection_id:
-            self.framework = self.inspection.framework
-            self.inspection_start_date = self.inspection.start_date
+        inspection = self._inspection()
+        if inspection is not None:
+            self.framework = inspection.framework
+            self.inspection_start_date = inspection.start_date
 
     def clean(self):
         super().clean()
-        if not self.inspection_id or not self.area or not self.grade:
+        inspection = self._inspection()
+        if inspection is None or not self.area or not self.grade:
             return
         self.copy_from_inspection()
-        if not self.inspection.is_graded:
+        if not inspection.is_graded:
             raise ValidationError(
-                f"A {self.inspection.get_event_type_display().lower()} is not graded; record its findings instead.",
+                f"A {inspection.get_event_type_display().lower()} is not graded; record its findings instead.",
                 code="not_graded",
             )
+        if inspection.start_date is None:
+            raise ValidationError("Give the inspection's start date before grading it.", code="undated")
         problem = judgement_problem(self.framework, self.area, self.grade, self.inspection_start_date)
         if problem:
-            field = "grade" if "grade under" in problem else "area"
+            rule = area_rule(self.framework, self.area)
+            field = "grade" if rule and rule.applies_on(self.inspection_start_date) else "area"
             raise ValidationError({field: problem}, code="invalid_for_framework")
 
     def save(self, *args, **kwargs):

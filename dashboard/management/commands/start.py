@@ -1,0 +1,25 @@
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate the database, load the shipped data (idempotent) and serve the app at "
+        "http://127.0.0.1:$PORT/ (PORT defaults to 8000)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Prepare the database but do not serve.")
+
+    def handle(self, *args, no_serve=False, **options):
+        port = os.environ.get("PORT", "8000")
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise CommandError(f"PORT must be a port number, not {port!r}.")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_data")
+        if no_serve:
+            return
+        self.stdout.write(f"Serving Inspection Tracker at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

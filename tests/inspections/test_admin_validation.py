@@ -1,0 +1,183 @@
+"""Admin shows every rule the database enforces as a form error in the editor's words, never an error page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from inspections.frameworks import Area, EventType, Framework, Grade
+from inspections.models import Inspection, Judgement
+from tests.factories import CouncilFactory, FindingFactory, InspectionFactory, JudgementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def inspection_form(council, **overrides):
+    data = {
+        "council": council.pk,
+        "event_type": EventType.STANDARD_INSPECTION,
+        "framework": Framework.ILACS,
+        "theme": "",
+        "visit_number": "",
+        "status": Inspection.Status.DRAFT,
+        "start_date": "2019-06-10",
+        "end_date": "2019-06-21",
+        "date_precision": "day",
+        "published_date": "2019-07-22",
+        "lead_inspector": "Marcie Taylor",
+        "report_url": "",
+        "summary": "",
+        "notes": "",
+        "judgements-TOTAL_FORMS": "0",
+        "judgements-INITIAL_FORMS": "0",
+        "findings-TOTAL_FORMS": "0",
+        "findings-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def with_judgements(data, *judgements):
+    data["judgements-TOTAL_FORMS"] = str(len(judgements))
+    for index, (area, grade) in enumerate(judgements):
+        data[f"judgements-{index}-area"] = area
+        data[f"judgements-{index}-grade"] = grade
+    return data
+
+
+def errors_of(response):
+    """Every error message the admin page shows: form, non-field and inline errors."""
+    assert response.status_code == 200, response.status_code
+    messages = list(response.context["errors"])
+    for formset in response.context["inline_admin_formsets"]:
+        messages.extend(formset.formset.non_form_errors())
+        for form_errors in formset.formset.errors:
+            for field_errors in form_errors.values():
+                messages.extend(field_errors)
+    return " ".join(str(message) for message in messages)
+
+
+@pytest.fixture
+def add_url():
+    return reverse("admin:inspections_inspection_add")
+
+
+def test_valid_inspection_with_judgements_is_saved(admin_client, add_url):
+    council = CouncilFactory()
+    data = with_judgements(
+        inspection_form(council),
+        (Area.OVERALL_EFFECTIVENESS, Grade.GOOD),
+        (Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Grade.GOOD),
+    )
+    response = admin_client.post(add_url, data)
+    assert response.status_code == 302
+    inspection = Inspection.objects.get(council=council)
+    assert sorted(inspection.judgements.values_list("area", flat=True)) == [
+        Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+        Area.OVERALL_EFFECTIVENESS,
+    ]
+
+
+def test_end_before_start_is_a_form_error(admin_client, add_url):
+    council = CouncilFactory()
+    response = admin_client.post(add_url, inspection_form(council, end_date="2019-06-01"))
+    assert "The end date cannot be before the start date." in errors_of(response)
+    assert not Inspection.objects.exists()
+
+
+def test_duplicate_inspection_is_a_form_error(admin_client, add_url):
+    existing = InspectionFactory(start_date=datetime.date(2019, 6, 10))
+    response = admin_client.post(add_url, inspection_form(existing.council))
+    assert "already has an inspection of this type starting on this date" in errors_of(response)
+    assert Inspection.objects.count() == 1
+
+
+def test_adequate_under_ilacs_is_a_form_error_in_the_admins_words(admin_client, add_url):
+    council = CouncilFactory()
+    data = with_judgements(inspection_form(council), (Area.OVERALL_EFFECTIVENESS, Grade.ADEQUATE))
+    response = admin_client.post(add_url, data)
+    errors = errors_of(response)
+    assert "“Adequate” is not a grade under" in errors
+    assert "Requires improvement to be good" in errors
+    assert not Inspection.objects.exists()
+    assert not Judgement.objects.exists()
+
+
+def test_separate_care_leavers_judgement_before_2023_is_a_form_error(admin_client, add_url):
+    council = CouncilFactory()
+    data = with_judgements(inspection_form(council), (Area.CARE_LEAVERS, Grade.GOOD))
+    errors = errors_of(admin_client.post(add_url, data))
+    assert "judged separately only in inspections from 1 January 2023" in errors
+    assert not Inspection.objects.exists()
+
+
+def test_overall_effectiveness_from_april_2026_is_a_form_error(admin_client, add_url):
+    council = CouncilFactory()
+    data = with_judgements(
+        inspection_form(council, start_date="2026-05-11", end_date="2026-05-22", published_date=""),
+        (Area.OVERALL_EFFECTIVENESS, Grade.GOOD),
+    )
+    errors = errors_of(admin_client.post(add_url, data))
+    assert "is not judged in inspections from 1 April 2026" in errors
+
+
+def test_grading_a_monitoring_visit_is_a_form_error(admin_client, add_url):
+    council = CouncilFactory()
+    data = with_judgements(
+        inspection_form(council, event_type=EventType.MONITORING_VISIT), (Area.HELP_AND_PROTECTION, Grade.INADEQUATE)
+    )
+    errors = errors_of(admin_client.post(add_url, data))
+    assert "monitoring visit is not graded" in errors
+
+
+def test_two_judgements_of_one_area_is_a_form_error(admin_client, add_url):
+    council = CouncilFactory()
+    data = with_judgements(
+        inspection_form(council), (Area.LEADERSHIP, Grade.GOOD), (Area.LEADERSHIP, Grade.INADEQUATE)
+    )
+    errors = errors_of(admin_client.post(add_url, data))
+    assert "Please correct the duplicate data for area" in errors
+    assert not Judgement.objects.exists()
+
+
+def test_changing_framework_under_existing_judgements_is_a_form_error(admin_client):
+    judgement = JudgementFactory(area=Area.HELP_AND_PROTECTION, grade=Grade.REQUIRES_IMPROVEMENT)
+    inspection = judgement.inspection
+    data = inspection_form(
+        inspection.council,
+        framework=Framework.SAFEGUARDING_LAC_2009,
+        event_type=EventType.FULL_INSPECTION,
+        start_date=inspection.start_date.isoformat(),
+        end_date=inspection.end_date.isoformat(),
+    )
+    data.update(
+        {
+            "judgements-TOTAL_FORMS": "1",
+            "judgements-INITIAL_FORMS": "1",
+            "judgements-0-id": judgement.pk,
+            "judgements-0-inspection": inspection.pk,
+            "judgements-0-area": judgement.area,
+            "judgements-0-grade": judgement.grade,
+        }
+    )
+    response = admin_client.post(reverse("admin:inspections_inspection_change", args=[inspection.pk]), data)
+    assert "is not judged under" in errors_of(response)
+    inspection.refresh_from_db()
+    assert inspection.framework == Framework.ILACS
+
+
+def test_deleting_an_inspection_with_judgements_shows_what_protects_it(admin_client):
+    finding = FindingFactory()
+    url = reverse("admin:inspections_inspection_delete", args=[finding.inspection.pk])
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in response.content.decode()
+    assert Inspection.objects.filter(pk=finding.inspection.pk).exists()
+
+
+def test_deleting_a_council_with_inspections_shows_what_protects_it(admin_client):
+    inspection = InspectionFactory()
+    url = reverse("admin:councils_council_delete", args=[inspection.council.pk])
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert "protected related objects" in response.content.decode()
