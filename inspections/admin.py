@@ -1,7 +1,49 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from .frameworks import Area, Grade, areas_for, grades_for
 from .models import Finding, Inspection, Judgement, KeyFigure, Source
+from .restore import deleted_inspections, restore_inspection
+
+
+class TrackerAdmin(SimpleHistoryAdmin):
+    """Every record is kept with its history (who changed what, when, from and to)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("start_date", "year", order="DESC")
+        return [(str(year.year), str(year.year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(start_date__year=int(self.value()))
+        return queryset
+
+
+class GradeFilter(admin.SimpleListFilter):
+    title = "grade (any judgement)"
+    parameter_name = "grade"
+
+    def lookups(self, request, model_admin):
+        return Grade.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Grade.values:
+            return queryset.filter(judgements__grade=self.value()).distinct()
+        return queryset
 
 
 class JudgementInline(admin.TabularInline):
@@ -9,23 +51,39 @@ class JudgementInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["source"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.framework:
+            # Offer only what this inspection's framework grades on its date; other values are still
+            # refused by Judgement.clean() and the database, this only keeps them out of the menus.
+            areas = set(areas_for(obj.framework, obj.start_date))
+            grades = set(grades_for(obj.framework))
+            form_fields = formset.form.base_fields
+            form_fields["area"].choices = [("", "---------")] + [c for c in Area.choices if c[0] in areas]
+            form_fields["grade"].choices = [("", "---------")] + [c for c in Grade.choices if c[0] in grades]
+        return formset
+
 
 class FindingInline(admin.StackedInline):
     model = Finding
     extra = 0
     fields = [("kind", "area", "order"), "text", "source"]
     autocomplete_fields = ["source"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 100})}}
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(TrackerAdmin):
     list_display = ["council", "event_type", "framework", "start_date", "end_date", "lead_inspector", "status"]
-    list_filter = ["status", "framework", "event_type", "council__region"]
+    list_filter = ["status", "framework", "event_type", ("council__region", admin.RelatedOnlyFieldListFilter), YearFilter, GradeFilter]
     search_fields = ["council__name", "lead_inspector", "theme", "findings__text"]
+    search_help_text = "Council, lead inspector, theme or the text of a finding."
     date_hierarchy = "start_date"
     autocomplete_fields = ["council", "sources"]
     readonly_fields = ["origin", "created", "updated"]
+    list_select_related = ["council"]
     inlines = [JudgementInline, FindingInline]
+    actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["council", ("event_type", "framework"), "theme", "visit_number", "status"]}),
         ("Dates", {"fields": [("start_date", "end_date", "date_precision"), "published_date"]}),
@@ -33,12 +91,61 @@ class InspectionAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": ["origin", "created", "updated"], "classes": ["collapse"]}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("council")
+    def get_urls(self):
+        return [
+            path("deleted/", self.admin_site.admin_view(self.deleted_view), name="inspections_inspection_deleted"),
+        ] + super().get_urls()
+
+    def deleted_view(self, request):
+        """Deleted inspections, each with a button that restores it with its judgements and findings."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            inspection_id = request.POST.get("inspection_id", "")
+            try:
+                inspection, judgements, findings = restore_inspection(int(inspection_id))
+            except (ValueError, Inspection.DoesNotExist):
+                self.message_user(request, f"There is no deleted inspection #{inspection_id} to restore.", messages.ERROR)
+                return redirect("admin:inspections_inspection_deleted")
+            self.message_user(
+                request,
+                f"Restored {inspection} with {judgements} judgement(s) and {findings} finding(s).",
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:inspections_inspection_change", args=[inspection.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Deleted inspections",
+            "records": deleted_inspections()[:200],
+        }
+        return TemplateResponse(request, "admin/inspections/inspection/deleted.html", context)
+
+    @admin.action(description="Publish the selected inspections", permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Inspection.Status.PUBLISHED, "published")
+
+    @admin.action(description="Return the selected inspections to draft", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Inspection.Status.DRAFT, "returned to draft")
+
+    def _set_status(self, request, queryset, status, verb):
+        # Saved one by one, not with update(), so that each change is recorded in the history.
+        changed = 0
+        for inspection in queryset.exclude(status=status):
+            inspection.status = status
+            inspection._change_reason = f"{verb.capitalize()} from the list"
+            inspection.save()
+            changed += 1
+        self.message_user(
+            request,
+            ngettext("%d inspection %s.", "%d inspections %s.", changed) % (changed, verb),
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Judgement)
-class JudgementAdmin(SimpleHistoryAdmin):
+class JudgementAdmin(TrackerAdmin):
     list_display = ["inspection", "area", "grade"]
     list_filter = ["framework", "area", "grade"]
     search_fields = ["inspection__council__name"]
@@ -47,7 +154,7 @@ class JudgementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(TrackerAdmin):
     list_display = ["inspection", "kind", "area", "order", "text"]
     list_filter = ["kind", "area"]
     search_fields = ["text", "inspection__council__name"]
@@ -56,7 +163,7 @@ class FindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(TrackerAdmin):
     list_display = ["title", "kind", "publisher", "published_date"]
     list_filter = ["kind", "publisher"]
     search_fields = ["title", "publisher", "key", "url"]
@@ -64,7 +171,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(SimpleHistoryAdmin):
+class KeyFigureAdmin(TrackerAdmin):
     list_display = ["council", "metric", "value", "missing_code", "unit", "date"]
     list_filter = ["metric", "unit"]
     search_fields = ["council__name", "metric"]

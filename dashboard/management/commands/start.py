@@ -19,6 +19,7 @@ class Command(BaseCommand):
             raise CommandError(f"PORT must be a port number, not {port!r}.")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_data")
+        call_command("setup_groups")
         if no_serve:
             return
         self.stdout.write(f"Serving Inspection Tracker at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
