@@ -27,6 +27,13 @@ METRICS = {
     "agency_worker_rate": ("Agency social worker rate", Unit.PERCENT),
     "vacancy_rate": ("Social worker vacancy rate", Unit.PERCENT),
     "average_caseload": ("Average caseload per social worker", Unit.CASES_PER_WORKER),
+    # Figures quoted in news articles, kept apart from the official measures they resemble.
+    "children_population_0_to_18": ("Children and young people aged from birth to 18", Unit.COUNT),
+    "council_reported_turnover_rate": ("Social work workforce turnover (council's own figure)", Unit.PERCENT),
+    "children_in_care_without_current_assessment": (
+        "Children in care without a current assessment of their needs",
+        Unit.COUNT,
+    ),
 }
 
 
