@@ -1,0 +1,113 @@
+"""backup and restore round-trip every row exactly, history included, and refuse what they cannot use."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.core.management import CommandError, call_command
+
+from dashboard.backup import backed_up_models
+from inspections.groups import setup_groups
+from tests.factories import FindingFactory, JudgementFactory, KeyFigureFactory, SourceFactory, StatisticalNeighbourFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def links(through):
+    """A link table's rows as pairs of natural keys where there are any (permissions get new ids on migrate)."""
+    fields = [field for field in through._meta.fields if field.is_relation]
+    rows = through.objects.select_related(*[field.name for field in fields])
+    return sorted(
+        (
+            tuple(
+                target.natural_key() if hasattr(target, "natural_key") else target.pk
+                for target in (getattr(row, field.name) for field in fields)
+            )
+            for row in rows
+        ),
+        key=repr,
+    )
+
+
+def every_row():
+    tables = {model._meta.label: sorted(model._default_manager.values_list(), key=repr) for model in backed_up_models()}
+    for model in backed_up_models():
+        for field in model._meta.local_many_to_many:
+            tables[field.remote_field.through._meta.label] = links(field.remote_field.through)
+    return tables
+
+
+@pytest.fixture
+def record():
+    setup_groups()
+    editor = User.objects.create_user("editor", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    judgement = JudgementFactory()
+    judgement.inspection.sources.add(SourceFactory())
+    FindingFactory(inspection=judgement.inspection, text="=HYPERLINK(\"x\") “quoted” ünïcode")
+    KeyFigureFactory(council=judgement.inspection.council, value=None, missing_code="c")
+    StatisticalNeighbourFactory(council=judgement.inspection.council)
+    judgement.inspection.lead_inspector = "Changed Name"
+    judgement.inspection.save()
+    return judgement
+
+
+@pytest.mark.parametrize("name", ["backup.json", "backup.json.gz"])
+def test_round_trip_restores_every_row_exactly(record, tmp_path, name, capsys):
+    before = every_row()
+    assert before["inspections.HistoricalInspection"], "history must be part of the round trip"
+    path = tmp_path / name
+    call_command("backup", str(path))
+    call_command("restore", str(path), replace=True)
+    assert every_row() == before
+    call_command("flush", interactive=False)
+    call_command("restore", str(path))
+    assert every_row() == before
+    assert "Restored" in capsys.readouterr().out
+
+
+def test_restore_refuses_a_database_that_holds_data(record, tmp_path):
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path))
+    with pytest.raises(CommandError, match="already holds data"):
+        call_command("restore", str(path))
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "not a backup"),
+        (b"<!DOCTYPE html><html>Not found</html>", "not a backup"),
+        (b'[{"model": "councils.council"}]', "not a backup written by this app"),
+        (b'{"format": "inspection-tracker-backup", "objects": 3}', "damaged"),
+    ],
+)
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, content, message):
+    path = tmp_path / "backup.json"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(path))
+
+
+def test_a_backup_that_fails_to_load_leaves_the_database_as_it_was(record, tmp_path):
+    before = every_row()
+    path = tmp_path / "backup.json"
+    path.write_text(
+        '{"format": "inspection-tracker-backup", "objects": ['
+        '{"model": "councils.region", "pk": 999, "fields": {"code": "E12999999", "name": "New"}},'
+        '{"model": "inspections.judgement", "pk": 999, "fields": {"inspection": 123456, "area": "lscb"}}]}'
+    )
+    with pytest.raises(CommandError, match="could not be restored"):
+        call_command("restore", str(path), replace=True)
+    assert every_row() == before
+
+
+def test_backup_into_a_missing_folder_is_a_one_line_error(tmp_path):
+    with pytest.raises(CommandError, match="no folder"):
+        call_command("backup", str(tmp_path / "missing" / "backup.json"))
+
+
+def test_every_app_model_is_backed_up():
+    labels = {model._meta.label for model in backed_up_models()}
+    for app_label in ("councils", "inspections"):
+        for model in apps.get_app_config(app_label).get_models():
+            assert model._meta.label in labels
