@@ -17,7 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 FORMAT_MARKER = "inspection-tracker-backup"
 
 
@@ -114,7 +114,7 @@ def restore(path, *, replace=False, using=DEFAULT_DB_ALIAS):
                 for field in model._meta.local_many_to_many
                 if field.remote_field.through._meta.auto_created
             ]
-            connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=True))
+            connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True))
         try:
             # Saved as they are read, like loaddata, so natural keys resolve against rows already saved.
             deferred = []

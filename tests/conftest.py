@@ -1,0 +1,191 @@
+"""Shared fixtures for browser tests (Playwright + headless Debian Chromium + axe).
+
+Only browser plumbing lives here; other fixtures belong in the test files
+(or tests/factories.py) that use them.
+
+Writing a browser test::
+
+    import pytest
+
+    @pytest.mark.browser
+    def test_something(live_server, page, assert_no_axe_violations):
+        page.goto(live_server.url + "/")
+        ...
+        assert_no_axe_violations(page)
+
+Notes:
+
+* ``live_server`` implies ``transactional_db``: data is really committed (so
+  the server thread sees it) and every table is flushed after the test.
+* Playwright's sync API keeps an asyncio event loop running in the main
+  thread, which trips Django's async-unsafe check; the ``browser`` fixture
+  sets ``DJANGO_ALLOW_ASYNC_UNSAFE`` while Playwright runs. Browser tests are
+  run after all other tests so the rest of the suite keeps the check.
+* We never download a browser (no ``playwright install``): Debian's
+  ``chromium`` package is used, installed with apt when missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SCREENSHOT_DIR = PROJECT_DIR / "test-output" / "screenshots"
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own reordering
+def pytest_collection_modifyitems(config, items):
+    # Browser tests last: once Playwright is running, the main thread has a
+    # running event loop, and Django refuses ORM calls there unless
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set. Keeping them at the end means every
+    # other test still runs with Django's check intact.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def _install_chromium() -> None:
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    lock = ["-o", "DPkg::Lock::Timeout=600"]
+    for cmd in (
+        ["apt-get", *lock, "update"],
+        ["apt-get", *lock, "install", "-y", "--no-install-recommends", "chromium"],
+    ):
+        print("[browser] running:", " ".join(cmd), flush=True)
+        result = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.fail(
+                f"`{' '.join(cmd)}` failed (exit {result.returncode}); browser tests need Debian's chromium.\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}",
+                pytrace=False,
+            )
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """/usr/bin/chromium, installed with apt (as root) when missing."""
+    if not CHROMIUM_PATH.exists():
+        if os.geteuid() != 0 or shutil.which("apt-get") is None:
+            pytest.fail(
+                f"{CHROMIUM_PATH} is missing and cannot be installed automatically "
+                "(needs root and apt-get). Install it with: sudo apt-get install -y chromium",
+                pytrace=False,
+            )
+        _install_chromium()
+        if not CHROMIUM_PATH.exists():
+            pytest.fail(f"apt-get installed chromium but {CHROMIUM_PATH} is still missing.", pytrace=False)
+    return CHROMIUM_PATH
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium for the whole session (Playwright sync API)."""
+    from playwright.sync_api import sync_playwright
+
+    # Set before Playwright starts its loop; restored when the browser closes.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium_path),
+                headless=True,
+                args=CHROMIUM_ARGS,
+            )
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a fresh browser context (no cookies or storage shared between tests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """test-output/screenshots in the project (gitignored); created on demand."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+# -- axe -----------------------------------------------------------------------
+
+
+def run_axe(page, context=None, options=None):
+    """Run axe-core on the page; returns axe_playwright_python's AxeResults."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    kwargs = {"context": context}
+    if options is not None:
+        kwargs["options"] = options
+    return Axe().run(page, **kwargs)
+
+
+def format_axe_violations(results) -> str:
+    """A readable, one-block-per-rule report of axe violations."""
+    violations = results.response.get("violations", [])
+    lines = [f"{len(violations)} accessibility rule(s) violated on {results.response.get('url', '?')}:"]
+    for violation in violations:
+        lines.append("")
+        lines.append(f"* {violation['id']} [{violation.get('impact') or 'n/a'}]: {violation.get('help', '')}")
+        if violation.get("helpUrl"):
+            lines.append(f"  {violation['helpUrl']}")
+        for node in violation.get("nodes", []):
+            target = " ".join(str(t) for t in node.get("target", []))
+            html = re.sub(r"\s+", " ", node.get("html", "")).strip()
+            lines.append(f"  - {target}")
+            lines.append(f"      {html[:200]}")
+            summary = node.get("failureSummary")
+            if summary:
+                lines.extend(f"      {line.strip()}" for line in summary.splitlines() if line.strip())
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe():
+    """``axe(page, context=None, options=None)`` -> AxeResults (does not assert)."""
+    return run_axe
+
+
+@pytest.fixture
+def assert_no_axe_violations():
+    """``assert_no_axe_violations(page, context=None, options=None)`` fails with a readable report."""
+
+    def check(page, context=None, options=None):
+        results = run_axe(page, context=context, options=options)
+        if results.violations_count:
+            report = format_axe_violations(results)
+            print(report)
+            pytest.fail(report, pytrace=False)
+        return results
+
+    return check
