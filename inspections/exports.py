@@ -1,0 +1,348 @@
+"""CSV exports for analysts: the datasets, their data dictionary, and a streaming, spreadsheet-safe writer.
+
+Each dataset is filtered by the same django-filter FilterSet as the page that shows it, reads only
+published data, and is written row by row from a server-side cursor, so memory stays flat however
+many rows there are. Columns are stable: add new ones at the end.
+"""
+
+import csv
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import F, OuterRef, Subquery
+
+from councils.filtersets import CouncilFilterSet
+from councils.models import Council
+
+from .filtersets import FindingFilterSet, InspectionFilterSet, JudgementFilterSet, KeyFigureFilterSet
+from .frameworks import GRADE_SCORES, Area, EventType, Framework, Grade
+from .metrics import METRICS, Unit
+from .models import Finding, Inspection, Judgement, KeyFigure
+from .schedule import grade_change
+
+# OWASP CSV injection: a spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+CHUNK_ROWS = 1000
+
+
+def neutralise(value):
+    """A text cell a spreadsheet would run as a formula, prefixed with ' so it is shown as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def iso(date):
+    return date.isoformat() if date else None
+
+
+GRADE_WORDS = dict(Grade.choices)
+GRADE_ALLOWED = ", ".join(label for _value, label in Grade.choices)
+CHANGE_ALLOWED = "improved, declined, unchanged, first"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    meaning: str
+    type: str = "text"
+    allowed: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    description: str
+    columns: tuple
+    filterset_class: type
+    base_queryset: callable
+    rows: callable
+    text_columns: tuple = field(default=())
+
+    @property
+    def header(self):
+        return [column.name for column in self.columns]
+
+    def filterset(self, params):
+        return self.filterset_class(params, queryset=self.base_queryset())
+
+
+def choices_allowed(choices):
+    return ", ".join(value for value, _label in choices)
+
+
+# -- councils ---------------------------------------------------------------------------------------
+
+COUNCIL_AREAS = list(Area.values)
+
+
+def _councils_queryset():
+    latest_event = Inspection.objects.published().filter(council=OuterRef("pk")).exclude(start_date=None)
+    latest_event = latest_event.order_by("-start_date", "-pk")
+    annotations = {
+        "last_inspection_date": Subquery(latest_event.values("start_date")[:1]),
+        "last_event_type": Subquery(latest_event.values("event_type")[:1]),
+    }
+    for area in COUNCIL_AREAS:
+        latest_judgement = (
+            Judgement.objects.published()
+            .filter(inspection__council=OuterRef("pk"), area=area)
+            .order_by("-inspection_start_date", "-inspection_id")
+        )
+        annotations[f"latest_{area}"] = Subquery(latest_judgement.values("grade")[:1])
+    return Council.objects.select_related("region").annotate(**annotations)
+
+
+def months_between(start, end):
+    if start is None:
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - (1 if end.day < start.day else 0)
+
+
+def _council_rows(queryset):
+    today = datetime.date.today()
+    fields = ["name", "slug", "ons_code", "la_code", "ofsted_urn", "region__name", "la_type"]
+    fields += ["last_inspection_date", "last_event_type"] + [f"latest_{area}" for area in COUNCIL_AREAS]
+    for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK_ROWS):
+        *identity, last_date, last_type = row[: 9]
+        grades = [GRADE_WORDS.get(grade) for grade in row[9:]]
+        yield [*identity, iso(last_date), last_type, *grades, months_between(last_date, today)]
+
+
+COUNCIL_COLUMNS = (
+    Column("council", "The council's name"),
+    Column("council_slug", "The council's identifier in this app's URLs and filters"),
+    Column("ons_code", "ONS code (current)", allowed="E06…, E08…, E09…, E10…"),
+    Column("la_code", "DfE three-digit local authority code", allowed="three digits"),
+    Column("ofsted_urn", "Ofsted's unique reference number for the council"),
+    Column("region", "English region"),
+    Column("la_type", "Type of local authority", allowed=choices_allowed(Council.LAType.choices)),
+    Column("last_inspection_date", "Start of the most recent published inspection or visit", "date (YYYY-MM-DD)"),
+    Column("last_event_type", "Kind of that inspection or visit", allowed=choices_allowed(EventType.choices)),
+    *(
+        Column(f"latest_{area}", f"Latest grade for “{Area(area).label}”", allowed=GRADE_ALLOWED)
+        for area in COUNCIL_AREAS
+    ),
+    Column("months_since_last_inspection", "Whole months from last_inspection_date to the export date", "integer"),
+)
+
+
+# -- inspections ------------------------------------------------------------------------------------
+
+
+def _inspections_queryset():
+    overall = Judgement.objects.filter(inspection=OuterRef("pk"), area=Area.OVERALL_EFFECTIVENESS)
+    return (
+        Inspection.objects.published()
+        .select_related("council__region")
+        .annotate(overall_effectiveness=Subquery(overall.values("grade")[:1]))
+        .order_by(F("start_date").asc(nulls_last=True), "pk")
+    )
+
+
+def _inspection_rows(queryset):
+    fields = [
+        "pk", "council__name", "council__slug", "council__ons_code", "council__la_code", "council__region__name",
+        "event_type", "framework", "start_date", "end_date", "published_date", "lead_inspector",
+        "overall_effectiveness", "report_url",
+    ]  # fmt: skip
+    for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK_ROWS):
+        yield [*row[:8], iso(row[8]), iso(row[9]), iso(row[10]), row[11], GRADE_WORDS.get(row[12]), row[13]]
+
+
+INSPECTION_COLUMNS = (
+    Column("inspection_id", "This app's identifier of the inspection (its page is /inspections/<id>/)", "integer"),
+    Column("council", "The council's name"),
+    Column("council_slug", "The council's identifier in this app"),
+    Column("ons_code", "ONS code of the council"),
+    Column("la_code", "DfE code of the council"),
+    Column("region", "English region"),
+    Column("event_type", "Kind of inspection or visit", allowed=choices_allowed(EventType.choices)),
+    Column("framework", "Ofsted framework (empty where no source says)", allowed=choices_allowed(Framework.choices)),
+    Column("start_date", "First day on site (first of the month where only the month is known)", "date (YYYY-MM-DD)"),
+    Column("end_date", "Last day on site", "date (YYYY-MM-DD)"),
+    Column("published_date", "Date the report was published", "date (YYYY-MM-DD)"),
+    Column("lead_inspector", "Lead inspector named in the report"),
+    Column("overall_effectiveness", "Overall effectiveness grade, in Ofsted's words", allowed=GRADE_ALLOWED),
+    Column("report_url", "Link to the report on Ofsted's site"),
+)
+
+
+# -- judgements -------------------------------------------------------------------------------------
+
+
+def _judgements_queryset():
+    # The previous grade is the council's previous published judgement of the same area, whatever
+    # the export's filters (a window function would only see the filtered rows).
+    previous = (
+        Judgement.objects.published()
+        .filter(
+            inspection__council=OuterRef("inspection__council"),
+            area=OuterRef("area"),
+            inspection_start_date__lt=OuterRef("inspection_start_date"),
+        )
+        .order_by("-inspection_start_date", "-inspection_id")
+    )
+    return (
+        Judgement.objects.published()
+        .annotate(previous_grade=Subquery(previous.values("grade")[:1]))
+        .order_by("inspection_start_date", "inspection_id", "pk")
+    )
+
+
+def _judgement_rows(queryset):
+    fields = [
+        "inspection_id", "inspection__council__name", "inspection__council__slug", "inspection__council__ons_code",
+        "inspection__council__region__name", "inspection__event_type", "framework", "inspection_start_date",
+        "area", "grade", "previous_grade",
+    ]  # fmt: skip
+    for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK_ROWS):
+        grade, previous = row[9], row[10]
+        change = "first" if previous is None else grade_change(previous, grade)
+        yield [*row[:7], iso(row[7]), row[8], GRADE_WORDS[grade], GRADE_SCORES[grade], GRADE_WORDS.get(previous), change]
+
+
+JUDGEMENT_COLUMNS = (
+    Column("inspection_id", "The inspection the judgement belongs to", "integer"),
+    Column("council", "The council's name"),
+    Column("council_slug", "The council's identifier in this app"),
+    Column("ons_code", "ONS code of the council"),
+    Column("region", "English region"),
+    Column("event_type", "Kind of inspection", allowed=choices_allowed(EventType.choices)),
+    Column("framework", "Ofsted framework", allowed=choices_allowed(Framework.choices)),
+    Column("start_date", "First day of the inspection", "date (YYYY-MM-DD)"),
+    Column("area", "Judgement area", allowed=choices_allowed(Area.choices)),
+    Column("grade", "The grade, in Ofsted's words", allowed=GRADE_ALLOWED),
+    Column("grade_score", "Ofsted's 1-4 score (1 outstanding, 4 inadequate; adequate and requires improvement are 3)", "integer", "1, 2, 3, 4"),
+    Column("previous_grade", "The council's grade for the same area at its previous inspection", allowed=GRADE_ALLOWED),
+    Column("change", "How the score moved since previous_grade", allowed=CHANGE_ALLOWED),
+)
+
+
+# -- findings ---------------------------------------------------------------------------------------
+
+
+def _findings_queryset():
+    return Finding.objects.published().order_by("inspection_id", "kind", "order")
+
+
+def _finding_rows(queryset):
+    fields = [
+        "pk", "inspection_id", "inspection__council__name", "inspection__council__slug", "inspection__start_date",
+        "inspection__event_type", "kind", "area", "text", "source__title",
+    ]  # fmt: skip
+    for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK_ROWS):
+        yield [*row[:4], iso(row[4]), *row[5:]]
+
+
+FINDING_COLUMNS = (
+    Column("finding_id", "This app's identifier of the finding", "integer"),
+    Column("inspection_id", "The inspection it comes from", "integer"),
+    Column("council", "The council's name"),
+    Column("council_slug", "The council's identifier in this app"),
+    Column("start_date", "First day of the inspection", "date (YYYY-MM-DD)"),
+    Column("event_type", "Kind of inspection or visit", allowed=choices_allowed(EventType.choices)),
+    Column("kind", "The report's heading it stands under", allowed=choices_allowed(Finding.Kind.choices)),
+    Column("area", "Judgement area, where the report ties it to one", allowed=choices_allowed(Area.choices)),
+    Column("text", "The statement, as the report words it"),
+    Column("source", "Title of the document it comes from"),
+)
+
+
+# -- key figures ------------------------------------------------------------------------------------
+
+
+def _key_figures_queryset():
+    return KeyFigure.objects.order_by("council__name", "metric", "date", "pk")
+
+
+def _key_figure_rows(queryset):
+    fields = ["council__name", "council__slug", "council__ons_code", "metric", "value", "missing_code", "unit", "date", "source__title"]
+    for name, slug, ons, metric, value, missing, unit, date, source in queryset.values_list(*fields).iterator(
+        chunk_size=CHUNK_ROWS
+    ):
+        yield [name, slug, ons, metric, value if value is not None else missing, unit, iso(date), source]
+
+
+KEY_FIGURE_COLUMNS = (
+    Column("council", "The council's name"),
+    Column("council_slug", "The council's identifier in this app"),
+    Column("ons_code", "ONS code of the council"),
+    Column("metric", "What is counted or measured", allowed=", ".join(METRICS)),
+    Column("value", "The number; where the source gives none, its code instead (c, x, z, u, low)", "number or code"),
+    Column("unit", "Unit of value", allowed=choices_allowed(Unit.choices)),
+    Column("date", "The date the figure is for (first of the month or year where only that is known)", "date (YYYY-MM-DD)"),
+    Column("source", "Title of the document it comes from"),
+)
+
+
+DATASETS = {
+    dataset.name: dataset
+    for dataset in (
+        Dataset("councils", "Councils", "One row per council with its latest grade in each judgement area.",
+                COUNCIL_COLUMNS, CouncilFilterSet, _councils_queryset, _council_rows),
+        Dataset("inspections", "Inspections and visits", "One row per published inspection or visit.",
+                INSPECTION_COLUMNS, InspectionFilterSet, _inspections_queryset, _inspection_rows),
+        Dataset("judgements", "Judgements", "One row per grade given, with the change since the council's previous one.",
+                JUDGEMENT_COLUMNS, JudgementFilterSet, _judgements_queryset, _judgement_rows),
+        Dataset("findings", "Findings", "One row per statement from a published report.",
+                FINDING_COLUMNS, FindingFilterSet, _findings_queryset, _finding_rows),
+        Dataset("key_figures", "Key figures", "One row per dated figure about a council (workforce, children in care, ...).",
+                KEY_FIGURE_COLUMNS, KeyFigureFilterSet, _key_figures_queryset, _key_figure_rows),
+    )
+}  # fmt: skip
+
+
+class InvalidFilters(ValueError):
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def filtered_queryset(dataset, params):
+    """The dataset's rows for these query parameters, or InvalidFilters with each problem in words."""
+    unknown = sorted(name for name in params if name != "bom" and not accepts_parameter(dataset, name))
+    filterset = dataset.filterset(params)
+    problems = [f"“{name}” is not a filter of the {dataset.name} dataset" for name in unknown]
+    if not filterset.is_valid():
+        for name, errors in filterset.form.errors.items():
+            problems.extend(f"{name}: {error}" for error in errors)
+    if problems:
+        raise InvalidFilters(problems)
+    return filterset.qs
+
+
+def accepts_parameter(dataset, name):
+    """Whether a query parameter is one of the dataset's filters (a date range is two: _after, _before)."""
+    filters = dataset.filterset_class.base_filters
+    if name in filters:
+        return True
+    return any(name.endswith(suffix) and name[: -len(suffix)] in filters for suffix in ("_after", "_before"))
+
+
+class _Line:
+    """A file-like object whose write() hands back what csv.writer wrote, so rows can be yielded."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(dataset, queryset, *, bom=False):
+    """The dataset as CSV text, yielded in chunks of rows: header first, text cells neutralised."""
+    writer = csv.writer(_Line())
+    yield ("\ufeff" if bom else "") + writer.writerow(dataset.header)
+    chunk = []
+    for row in dataset.rows(queryset):
+        chunk.append(writer.writerow([neutralise(value) for value in row]))
+        if len(chunk) >= CHUNK_ROWS:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+def filename(dataset, today=None):
+    return f"{dataset.name}-{(today or datetime.date.today()).isoformat()}.csv"
+

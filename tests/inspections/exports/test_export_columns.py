@@ -1,0 +1,86 @@
+"""Each dataset's columns, in the documented order, and its values in the documented forms."""
+
+import pytest
+from django.urls import reverse
+
+from inspections.exports import DATASETS
+from tests.inspections.exports.conftest import read_csv
+
+pytestmark = pytest.mark.django_db
+
+LEADING_COLUMNS = {
+    "councils": ["council", "council_slug", "ons_code", "la_code", "ofsted_urn", "region", "la_type",
+                 "last_inspection_date", "last_event_type"],
+    "inspections": ["inspection_id", "council", "council_slug", "ons_code", "la_code", "region", "event_type",
+                    "framework", "start_date", "end_date", "published_date", "lead_inspector",
+                    "overall_effectiveness", "report_url"],
+    "judgements": ["inspection_id", "council", "council_slug", "ons_code", "region", "event_type", "framework",
+                   "start_date", "area", "grade", "grade_score", "previous_grade", "change"],
+    "findings": ["finding_id", "inspection_id", "council", "council_slug", "start_date", "event_type", "kind",
+                 "area", "text", "source"],
+    "key_figures": ["council", "council_slug", "ons_code", "metric", "value", "unit", "date", "source"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(LEADING_COLUMNS))
+def test_columns_come_in_the_documented_order(client, country, name):
+    response = client.get(reverse("export-csv", args=[name]))
+    assert response.status_code == 200
+    header = b"".join(response.streaming_content).decode().splitlines()[0].split(",")
+    assert header[: len(LEADING_COLUMNS[name])] == LEADING_COLUMNS[name]
+    assert header == DATASETS[name].header
+
+
+def test_councils_end_with_latest_grades_and_months_since(client, country):
+    header = DATASETS["councils"].header
+    assert "latest_overall_effectiveness" in header and "latest_care_leavers" in header
+    assert header[-1] == "months_since_last_inspection"
+    rows = {row["council_slug"]: row for row in read_csv(client.get("/export/councils.csv"))}
+    hamlets = rows["tower-hamlets"]
+    assert hamlets["last_inspection_date"] == "2024-11-11"
+    assert hamlets["last_event_type"] == "short_inspection"
+    assert hamlets["latest_overall_effectiveness"] == "Outstanding"
+    assert hamlets["latest_leadership"] == "Good"
+    assert int(hamlets["months_since_last_inspection"]) >= 12
+    assert rows["camden"]["last_event_type"] == "focused_visit"
+    assert rows["bolton"]["last_inspection_date"] == "", "a draft is not an inspection yet"
+
+
+def test_judgements_carry_score_previous_grade_and_change(client, country):
+    rows = read_csv(client.get("/export/judgements.csv?council=tower-hamlets&area=overall_effectiveness"))
+    assert [(r["start_date"], r["grade"], r["grade_score"], r["previous_grade"], r["change"]) for r in rows] == [
+        ("2017-01-23", "Inadequate", "4", "", "first"),
+        ("2019-06-10", "Good", "2", "Inadequate", "improved"),
+        ("2024-11-11", "Outstanding", "1", "Good", "improved"),
+    ]
+
+
+def test_previous_grade_ignores_the_date_filter(client, country):
+    rows = read_csv(client.get("/export/judgements.csv?council=tower-hamlets&area=leadership&start_date_after=2019-01-01"))
+    assert [(r["grade"], r["previous_grade"], r["change"]) for r in rows] == [("Good", "Inadequate", "improved")]
+
+
+def test_grades_are_in_ofsteds_words(client, country):
+    rows = read_csv(client.get("/export/inspections.csv?council=camden"))
+    assert [r["overall_effectiveness"] for r in rows] == ["Requires improvement to be good", ""]
+
+
+def test_suppressed_key_figure_gives_its_code_not_zero(client, country):
+    rows = read_csv(client.get("/export/key_figures.csv?council=tower-hamlets"))
+    values = {(r["metric"], r["date"]): r["value"] for r in rows}
+    assert values[("children_looked_after", "2024-03-31")] == "c"
+    assert float(values[("social_worker_turnover_rate", "2018-06-01")]) == 33
+
+
+def test_file_name_says_dataset_and_date(client, country):
+    response = client.get("/export/findings.csv")
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="findings-20')
+
+
+def test_byte_order_mark_on_request_only(client, country):
+    plain = b"".join(client.get("/export/councils.csv").streaming_content)
+    excel = b"".join(client.get("/export/councils.csv?bom=1").streaming_content)
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert excel.startswith(b"\xef\xbb\xbf") and excel[3:] == plain
