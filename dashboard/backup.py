@@ -1,7 +1,8 @@
 """Backups of every row the app holds, history included, as Django's JSON serialisation.
 
-Content types and permissions are left out: migrate recreates them, and everything that refers to them
-(groups, history) is written with natural keys, so a backup restores into any freshly migrated database.
+Content types and permissions are left out: migrate recreates them, with ids of its own, so references
+to them are written as natural keys. Every other reference is written as the row's id, which stays
+right for history rows whose object has since been deleted.
 """
 
 import datetime
@@ -13,12 +14,16 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core import serializers
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.serializers.python import Serializer as PythonSerializer
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 FORMAT_MARKER = "inspection-tracker-backup"
+RECREATED_BY_MIGRATE = (ContentType, Permission)
 
 
 class BackupError(Exception):
@@ -52,7 +57,7 @@ def backup(path):
             first = True
             for model in ordered_models():
                 rows = model._default_manager.order_by("pk").iterator(chunk_size=2000)
-                for row in serializers.serialize("python", rows, use_natural_foreign_keys=True):
+                for row in BackupSerializer().serialize(rows):
                     output.write(("" if first else ",\n") + json.dumps(row, cls=ExactEncoder, ensure_ascii=False))
                     first = False
             output.write("\n]}\n")
@@ -63,6 +68,18 @@ def backup(path):
         Path(temporary).unlink(missing_ok=True)
         raise
     return count
+
+
+class BackupSerializer(PythonSerializer):
+    """Natural keys for content types and permissions only; ids for everything the backup holds."""
+
+    def handle_fk_field(self, obj, field):
+        self.use_natural_foreign_keys = field.remote_field.model in RECREATED_BY_MIGRATE
+        super().handle_fk_field(obj, field)
+
+    def handle_m2m_field(self, obj, field):
+        self.use_natural_foreign_keys = field.remote_field.model in RECREATED_BY_MIGRATE
+        super().handle_m2m_field(obj, field)
 
 
 class ExactEncoder(DjangoJSONEncoder):

@@ -7,7 +7,14 @@ from django.core.management import CommandError, call_command
 
 from dashboard.backup import backed_up_models
 from inspections.groups import setup_groups
-from tests.factories import FindingFactory, JudgementFactory, KeyFigureFactory, SourceFactory, StatisticalNeighbourFactory
+from tests.factories import (
+    FindingFactory,
+    InspectionFactory,
+    JudgementFactory,
+    KeyFigureFactory,
+    SourceFactory,
+    StatisticalNeighbourFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -111,3 +118,18 @@ def test_every_app_model_is_backed_up():
     for app_label in ("councils", "inspections"):
         for model in apps.get_app_config(app_label).get_models():
             assert model._meta.label in labels
+
+
+def test_history_of_a_deleted_inspection_and_undated_inspections_round_trip(tmp_path):
+    undated = [InspectionFactory(start_date=None, end_date=None, published_date=None) for _ in range(2)]
+    council = undated[0].council
+    InspectionFactory(council=council, start_date=None, end_date=None, published_date=None)
+    gone = JudgementFactory()
+    gone_inspection = gone.inspection
+    gone.delete()
+    gone_inspection.delete()
+    before = every_row()
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path))
+    call_command("restore", str(path), replace=True)
+    assert every_row() == before
