@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,5 +8,7 @@ urlpatterns = [
     path("councils/", views.council_list, name="council-list"),
     path("councils/<slug:slug>/", views.council_detail, name="council-detail"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path("findings/", views.finding_search, name="finding-search"),
+    path("export/", include("inspections.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,17 +1,287 @@
-from django.shortcuts import render
+"""The public pages. Views fetch with a fixed number of queries, apply the rules the models carry, and
+hand plain data and Chart objects to templates. See tests/dashboard/test_query_counts.py."""
+
+from collections import OrderedDict
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from councils.filtersets import CouncilFilterSet
+from councils.models import Council
+from inspections import schedule
+from inspections.filtersets import FindingFilterSet
+from inspections.frameworks import Area, Grade, area_wording
+from inspections.models import Finding, Inspection, Judgement, KeyFigure
+
+from . import charts
+from .filtering import errors_as_list
+from .forms_ui import govuk_filter_form
+
+# Columns of the comparison tables: the ILACS areas, with the areas other frameworks (or earlier ILACS
+# inspections) judged in their place, so that councils inspected under different rules line up.
+COMPARISON_COLUMNS = [
+    ("Overall effectiveness", [Area.OVERALL_EFFECTIVENESS]),
+    ("Leaders", [Area.LEADERSHIP]),
+    ("Help and protection", [Area.HELP_AND_PROTECTION]),
+    (
+        "Children in care",
+        [Area.CHILDREN_IN_CARE, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.LOOKED_AFTER_AND_PERMANENCE],
+    ),
+    ("Care leavers", [Area.CARE_LEAVERS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS]),
+]
+
+# Where an area was judged jointly before it was split (ILACS, 1 January 2023), compare with the joint one.
+EARLIER_AREAS = {
+    Area.CHILDREN_IN_CARE: [Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS],
+    Area.CARE_LEAVERS: [Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS],
+}
+
+FINDINGS_PER_PAGE = 50
+
+
+def bad_request_status(filterset):
+    return 400 if filterset.is_bound and not filterset.is_valid() else 200
+
+
+def ordered_judgements(inspection):
+    """An inspection's judgements in Ofsted's report order."""
+    return sorted(inspection.judgements.all(), key=lambda j: (Area.values.index(j.area), j.pk))
+
+
+def findings_by_kind(findings):
+    """[(kind label, [findings])] in the order of Finding.Kind, each heading's findings in report order."""
+    grouped = OrderedDict((kind, []) for kind in Finding.Kind.values)
+    for finding in sorted(findings, key=lambda f: (f.order, f.pk)):
+        grouped[finding.kind].append(finding)
+    return [(Finding.Kind(kind).label, items) for kind, items in grouped.items() if items]
+
+
+# -- Overview ----------------------------------------------------------------------------------------
 
 
 def overview(request):
-    return render(request, "dashboard/overview.html")
+    latest = list(Council.objects.current().with_latest_grades().values_list("region__name", "latest_overall_grade"))
+    pairs = [
+        (previous, grade)
+        for previous, grade in Judgement.objects.published()
+        .overall()
+        .with_previous_grade()
+        .values_list("previous_grade", "grade")
+        if previous
+    ]
+    activity = list(Inspection.objects.published().count_by_year_and_type())
+    recent = list(Inspection.objects.public().newest_first().prefetch_related("judgements")[:10])
+    for inspection in recent:
+        inspection.overall_grade = schedule.judgement_grade(inspection, Area.OVERALL_EFFECTIVENESS)
+    context = {
+        "council_count": len(latest),
+        "inspection_count": sum(row["n"] for row in activity),
+        "charts": [
+            charts.latest_grade_chart(grade for _region, grade in latest),
+            charts.region_grades_chart(latest),
+            charts.grade_transitions_chart(pairs),
+            charts.activity_by_year_chart(activity),
+        ],
+        "recent": recent,
+    }
+    return render(request, "dashboard/overview.html", context)
+
+
+# -- Council list ------------------------------------------------------------------------------------
 
 
 def council_list(request):
-    return render(request, "dashboard/council_list.html")
+    filterset = CouncilFilterSet(request.GET or None, queryset=Council.objects.select_related("region"))
+    status = bad_request_status(filterset)
+    councils = list(filterset.qs) if status == 200 else []
+    context = {
+        "filterset": filterset,
+        "form": govuk_filter_form(filterset.form),
+        "errors": errors_as_list(filterset) if status != 200 else [],
+        "councils": councils,
+        "filtered": any(value for key, value in request.GET.items() if key != "sort"),
+    }
+    return render(request, "dashboard/council_list.html", context, status=status)
+
+
+# -- Council page ------------------------------------------------------------------------------------
+
+
+def comparison_rows(council):
+    """Statistical neighbours (in DfE's order) and the region's current councils, each with latest grades."""
+    group = list(
+        Council.objects.comparison_group(council).with_latest_grades().select_related("region").order_by("name")
+    )
+    latest_ids = [c.latest_inspection_id for c in group if c.latest_inspection_id]
+    grades = {}
+    for judgement in Judgement.objects.filter(inspection_id__in=latest_ids).only("inspection_id", "area", "grade"):
+        grades.setdefault(judgement.inspection_id, {})[judgement.area] = judgement.grade
+    rows = []
+    for other in group:
+        by_area = grades.get(other.latest_inspection_id, {})
+        cells = []
+        for _label, areas in COMPARISON_COLUMNS:
+            cells.append(next((by_area[a] for a in areas if a in by_area), None))
+        rows.append({"council": other, "grades": cells, "is_self": other.pk == council.pk})
+    neighbours = sorted((r for r in rows if r["council"].neighbour_rank), key=lambda r: r["council"].neighbour_rank)
+    region = [r for r in rows if r["council"].in_region and (r["council"].is_current or r["is_self"])]
+    self_row = next((r for r in rows if r["is_self"]), None)
+    if neighbours and self_row:
+        neighbours = [self_row, *neighbours]
+    return neighbours, region
 
 
 def council_detail(request, slug):
-    return render(request, "dashboard/council_detail.html")
+    council = get_object_or_404(
+        Council.objects.select_related("region").prefetch_related("successors", "predecessors"), slug=slug
+    )
+    inspections = (
+        council.inspections.published()
+        .prefetch_related(
+            "judgements", Prefetch("findings", queryset=Finding.objects.order_by("kind", "order")), "sources"
+        )
+        .in_timeline_order()
+    )
+    key_figures = list(
+        KeyFigure.objects.filter(council=council, metric__in=charts.CONTEXT_METRICS)
+        .select_related("source")
+        .order_by("metric", "date", "pk")
+    )
+    today = timezone.localdate()
+    last_full = schedule.last_full_inspection(inspections)
+    x_range = charts.time_axis_range(inspections, key_figures)
+    neighbours, region = comparison_rows(council)
+    timeline = [
+        {
+            "inspection": inspection,
+            "judgements": ordered_judgements(inspection),
+            "findings": findings_by_kind(inspection.findings.all()),
+        }
+        for inspection in inspections
+    ]
+    context = {
+        "council": council,
+        "timeline": timeline,
+        "last_full": last_full,
+        "latest_judgements": [(area_wording(j.framework, j.area), j.grade) for j in ordered_judgements(last_full)]
+        if last_full
+        else [],
+        "months_since_last_full": schedule.months_since_last_full_inspection(inspections, today),
+        "next_due": schedule.next_inspection_due(inspections, today),
+        "grade_chart": charts.grade_history_chart(inspections, x_range),
+        "context_chart": charts.context_indicators_chart(key_figures, inspections, x_range),
+        "comparison_columns": [label for label, _areas in COMPARISON_COLUMNS],
+        "neighbours": neighbours,
+        "region_rows": region,
+        "with_findings": [entry for entry in timeline if entry["findings"]],
+    }
+    return render(request, "dashboard/council_detail.html", context)
+
+
+# -- Inspection page ---------------------------------------------------------------------------------
+
+
+def judgement_rows(inspection, previous):
+    previous_grades = {j.area: j for j in previous.judgements.all()} if previous else {}
+    rows = []
+    for judgement in ordered_judgements(inspection):
+        before = previous_grades.get(judgement.area)
+        joint = False
+        if before is None:
+            for area in EARLIER_AREAS.get(judgement.area, []):
+                if area in previous_grades:
+                    before, joint = previous_grades[area], True
+                    break
+        rows.append(
+            {
+                "area": area_wording(judgement.framework, judgement.area),
+                "grade": judgement.grade,
+                "previous": before,
+                "previous_joint": joint,
+                "change": schedule.grade_change(before.grade, judgement.grade) if before else None,
+                "different_scale": bool(
+                    before and {before.grade, judgement.grade} == {Grade.ADEQUATE, Grade.REQUIRES_IMPROVEMENT}
+                ),
+            }
+        )
+    return rows
+
+
+MAX_ID = 2**63 - 1  # larger ids cannot exist, and would overflow the database's integer
 
 
 def inspection_detail(request, pk):
-    return render(request, "dashboard/inspection_detail.html")
+    if pk > MAX_ID:
+        raise Http404("No such inspection.")
+    inspection = get_object_or_404(
+        Inspection.objects.public().prefetch_related(
+            "judgements", Prefetch("findings", queryset=Finding.objects.order_by("kind", "order")), "sources"
+        ),
+        pk=pk,
+    )
+    siblings = list(
+        Inspection.objects.published().filter(council_id=inspection.council_id).prefetch_related("judgements")
+    )
+    ordered = schedule.timeline_order(siblings)
+    position = next((index for index, other in enumerate(ordered) if other.pk == inspection.pk), None)
+    if position is None:  # pragma: no cover - the inspection is one of its council's published ones
+        raise Http404
+    previous_full = schedule.previous_full_inspection(siblings, inspection) if inspection.is_graded else None
+    context = {
+        "inspection": inspection,
+        "council": inspection.council,
+        "judgements": judgement_rows(inspection, previous_full),
+        "previous_full": previous_full,
+        "findings": findings_by_kind(inspection.findings.all()),
+        "sources": sorted(
+            inspection.sources.all(), key=lambda s: (s.published_date is None, s.published_date, s.title)
+        ),
+        "previous": ordered[position - 1] if position > 0 else None,
+        "next": ordered[position + 1] if position + 1 < len(ordered) else None,
+        "position": position + 1,
+        "event_count": len(ordered),
+    }
+    return render(request, "dashboard/inspection_detail.html", context)
+
+
+# -- Findings search ---------------------------------------------------------------------------------
+
+
+def finding_search(request):
+    filterset = FindingFilterSet(
+        request.GET or None,
+        queryset=Finding.objects.published().select_related("inspection", "inspection__council"),
+    )
+    status = bad_request_status(filterset)
+    context = {
+        "filterset": filterset,
+        "form": govuk_filter_form(filterset.form),
+        "errors": errors_as_list(filterset) if status != 200 else [],
+        "filtered": any(value for key, value in request.GET.items() if key not in ("sort", "page")),
+        "full_text": connection.vendor == "postgresql",
+    }
+    if status == 200:
+        findings = filterset.qs
+        if not (filterset.form.is_bound and filterset.form.cleaned_data.get("sort")):
+            findings = findings.order_by(
+                Coalesce("inspection__start_date", "inspection__published_date").desc(nulls_last=True),
+                "inspection__council__name",
+                "inspection_id",
+                "kind",
+                "order",
+            )
+        per_year = list(findings.order_by().count_by_year())
+        page = Paginator(findings, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
+        description = "findings matching your search" if context["filtered"] else "published findings"
+        context.update(
+            page=page,
+            total=page.paginator.count,
+            chart=charts.findings_per_year_chart(per_year, description=description),
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        )
+    return render(request, "dashboard/finding_search.html", context, status=status)

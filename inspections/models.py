@@ -1,11 +1,13 @@
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Q
+from django.db import connections, models
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, ExtractYear, Lag
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from councils.models import Council
 
+from . import schedule
 from .frameworks import (
     GRADE_SCORES,
     GRADED_EVENT_TYPES,
@@ -95,6 +97,14 @@ class Source(models.Model):
         return f"{self.title} ({self.publisher}, {when})" if when else self.title
 
 
+def grade_score_expression(field):
+    """A database expression for Ofsted's 1-4 score of the grade in `field` (an annotation or a column)."""
+    return models.Case(
+        *[models.When(**{field: grade}, then=models.Value(score)) for grade, score in GRADE_SCORES.items()],
+        output_field=models.PositiveSmallIntegerField(),
+    )
+
+
 class InspectionQuerySet(models.QuerySet):
     def get_by_natural_key(self, council_slug, event_type, start_date, visit_number=None):
         return self.get(
@@ -109,6 +119,46 @@ class InspectionQuerySet(models.QuerySet):
 
     def chronological(self):
         return self.order_by("start_date", "pk")
+
+    def public(self):
+        """What the public pages show: published events, with their council and region."""
+        return self.published().select_related("council", "council__region")
+
+    def with_details(self):
+        """Prefetch what a timeline entry shows: judgements, findings and sources (one query each)."""
+        return self.prefetch_related("judgements", "findings", "sources")
+
+    def newest_first(self):
+        """Latest first: by start date, or publication date where the start is not recorded."""
+        return self.order_by(Coalesce("start_date", "published_date").desc(nulls_last=True), "-pk")
+
+    def in_timeline_order(self):
+        """The events as a list, oldest to newest, undated visits placed by their number."""
+        return schedule.timeline_order(list(self))
+
+    def last_full_inspection(self):
+        return self.published().graded().exclude(start_date=None).order_by("-start_date", "-pk").first()
+
+    def months_since_last_full_inspection(self, today=None):
+        return schedule.months_since_last_full_inspection(list(self.published().graded()), today)
+
+    def next_inspection_due(self, today=None):
+        """What is due next under the ILACS rules, for one council's inspections (see schedule.py)."""
+        return schedule.next_inspection_due(list(self.published().prefetch_related("judgements")), today)
+
+    def count_by_year_and_type(self):
+        """Rows of year, event_type and n, counted in the database.
+
+        The year is the start date's, or the publication date's where no source gives the start;
+        events with neither are left out.
+        """
+        return (
+            self.annotate(year=ExtractYear(Coalesce("start_date", "published_date")))
+            .exclude(year=None)
+            .values("year", "event_type")
+            .annotate(n=Count("pk"))
+            .order_by("year", "event_type")
+        )
 
 
 class Inspection(models.Model):
@@ -238,11 +288,27 @@ class JudgementQuerySet(models.QuerySet):
         )
 
     def with_score(self):
+        return self.annotate(score=grade_score_expression("grade"))
+
+    def published(self):
+        return self.filter(inspection__status=Inspection.Status.PUBLISHED)
+
+    def overall(self):
+        return self.filter(area=Area.OVERALL_EFFECTIVENESS)
+
+    def with_previous_grade(self):
+        """Annotate each judgement with the grade its council got for the same area at the inspection before.
+
+        A window function over the rows the queryset selects (filter to published first), so "before"
+        means the previous such judgement of the same council and area.
+        """
         return self.annotate(
-            score=models.Case(
-                *[models.When(grade=grade, then=models.Value(score)) for grade, score in GRADE_SCORES.items()],
-                output_field=models.PositiveSmallIntegerField(),
-            )
+            council_id=F("inspection__council_id"),
+            previous_grade=models.Window(
+                Lag("grade"),
+                partition_by=[F("inspection__council_id"), F("area")],
+                order_by=[F("inspection_start_date").asc(), F("inspection_id").asc()],
+            ),
         )
 
 
@@ -330,7 +396,48 @@ class Judgement(models.Model):
         super().save(*args, **kwargs)
 
 
-class FindingManager(models.Manager):
+class FindingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(inspection__status=Inspection.Status.PUBLISHED)
+
+    def search(self, text):
+        """Findings matching the words of a search: PostgreSQL full-text search, else a plain match.
+
+        On PostgreSQL the words are stemmed with the English configuration ("caseloads" finds
+        "caseload") and web-search syntax works ("quoted phrases", -exclusions, or). Elsewhere each
+        word must appear in the text, in any case.
+        """
+        text = (text or "").strip()
+        if not text:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            return self.annotate(search_document=SearchVector("text", config="english")).filter(
+                search_document=SearchQuery(text, search_type="websearch", config="english")
+            )
+        words = [word.strip('"') for word in text.split()]
+        query = Q()
+        for word in words:
+            if word and word.lower() != "or" and not word.startswith("-"):
+                query &= Q(text__icontains=word)
+        return self.filter(query)
+
+    def count_by_year(self):
+        """Rows of year, findings and inspections, counted in the database.
+
+        The year is the inspection's start date's, or its publication date's where the start is not
+        recorded (None when neither is).
+        """
+        return (
+            self.annotate(year=ExtractYear(Coalesce("inspection__start_date", "inspection__published_date")))
+            .values("year")
+            .annotate(findings=Count("pk"), inspections=Count("inspection", distinct=True))
+            .order_by(F("year").asc(nulls_last=True))
+        )
+
+
+class FindingManager(models.Manager.from_queryset(FindingQuerySet)):
     def get_by_natural_key(self, council_slug, event_type, start_date, visit_number, kind, order):
         return self.get(
             inspection=Inspection.objects.get_by_natural_key(council_slug, event_type, start_date, visit_number),

@@ -1,0 +1,110 @@
+"""Benchmark: the findings CSV export against PostgreSQL's own COPY, on 1,000,000 generated findings.
+
+    .venv/bin/python bench/export_speed.py [--findings 1000000] [--keep]
+
+Starts a throwaway PostgreSQL 15 cluster, writes synthetic data into it, then measures
+1. COPY (the export's own query) TO STDOUT WITH CSV, through psycopg2, to /dev/null;
+2. GET /export/findings.csv in a fresh Django process (so its peak memory is the export's alone),
+   reading the stream to the end: time to first byte, rows per second, peak RSS.
+Prints the rate ratio (target >= 0.5), the peak memory (target < 150 MB) and the first byte (< 1 s).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHILD = r"""
+import json, os, resource, sys, time
+import django
+django.setup()
+from django.test import Client
+client = Client()
+started = time.perf_counter()
+response = client.get("/export/findings.csv")
+first = first_row = None
+size = 0
+for chunk in response.streaming_content:
+    if first is None:
+        first = time.perf_counter() - started
+    size += len(chunk)
+    if first_row is None and chunk.count(b"\n") > (1 if size == len(chunk) else 0):
+        first_row = time.perf_counter() - started
+total = time.perf_counter() - started
+peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"status": response.status_code, "first_byte": first, "first_row": first_row, "seconds": total,
+                  "bytes": size, "peak_mb": peak_kb / 1024}))
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--findings", type=int, default=1_000_000, help="About how many findings to generate.")
+    args = parser.parse_args()
+
+    from tests.postgres_cluster import PostgresCluster
+
+    with PostgresCluster() as cluster:
+        cluster.create_database("bench")
+        url = cluster.url_for("bench")
+        os.environ["DATABASE_URL"] = url
+        os.environ["DEBUG"] = "0"
+        os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+        os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
+        os.environ["DJANGO_SETTINGS_MODULE"] = "dashboard.settings"
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        from inspections.exports import DATASETS
+        from inspections.synthetic import generate
+
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        per_inspection = max(1, args.findings // 5000)
+        counts = generate(1, seed=1, findings_per_inspection=per_inspection, report=lambda line: None)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"generated {counts['findings']:,} findings in {time.perf_counter() - started:.0f} s")
+
+        # The same query the export runs, cells shaped in SQL, written by COPY straight to /dev/null.
+        dataset = DATASETS["findings"]
+        rows_queryset = dataset.rows(dataset.base_queryset())
+        sql, params = rows_queryset.query.get_compiler(using=rows_queryset.db).as_sql()
+        with connection.cursor() as cursor:
+            copy_sql = "COPY (" + cursor.mogrify(sql, params).decode() + ") TO STDOUT WITH CSV"
+            with open(os.devnull, "w") as sink:
+                started = time.perf_counter()
+                cursor.copy_expert(copy_sql, sink)
+                copy_seconds = time.perf_counter() - started
+        rows = counts["findings"]
+        connection.close()
+
+        child = subprocess.run(
+            [sys.executable, "-c", CHILD], env=dict(os.environ), capture_output=True, text=True, cwd=ROOT, check=True
+        )
+        export = json.loads(child.stdout.strip().splitlines()[-1])
+
+    copy_rate = rows / copy_seconds
+    export_rate = rows / export["seconds"]
+    ratio = export_rate / copy_rate
+    print(f"rows                         {rows:>12,}")
+    print(f"COPY TO STDOUT WITH CSV      {copy_seconds:>10.2f} s  {copy_rate:>12,.0f} rows/s")
+    print(f"/export/findings.csv         {export['seconds']:>10.2f} s  {export_rate:>12,.0f} rows/s  "
+          f"({export['bytes'] / 1e6:,.0f} MB, status {export['status']})")  # fmt: skip
+    print(f"rate ratio export/COPY       {ratio:>10.2f}     (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
+    print(f"first byte (the header)      {export['first_byte']:>10.3f} s   (target < 1 s: {'met' if export['first_byte'] < 1 else 'NOT met'})")
+    print(f"first data row               {export['first_row']:>10.3f} s")
+    print(f"peak memory (Django process) {export['peak_mb']:>10.0f} MB  (target < 150 MB: {'met' if export['peak_mb'] < 150 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Template helpers: grades and changes as GOV.UK tags (always in words), chart table cells, query strings."""
+
+from django import template
+from django.utils.html import format_html
+
+from dashboard.charts import GradeCell, LinkCell
+from inspections.frameworks import Grade
+from inspections.schedule import GradeChange
+
+register = template.Library()
+
+GRADE_TAG_MODIFIERS = {
+    Grade.OUTSTANDING: "govuk-tag--green",
+    Grade.GOOD: "",  # the default tag colour, blue
+    Grade.REQUIRES_IMPROVEMENT: "govuk-tag--yellow",
+    Grade.ADEQUATE: "govuk-tag--purple",
+    Grade.INADEQUATE: "govuk-tag--red",
+}
+CHANGE_TAG_MODIFIERS = {
+    GradeChange.IMPROVED: "govuk-tag--green",
+    GradeChange.DECLINED: "govuk-tag--red",
+    GradeChange.UNCHANGED: "govuk-tag--grey",
+}
+
+
+SHORT_LABELS = {Grade.REQUIRES_IMPROVEMENT: "Requires improvement"}
+
+
+@register.simple_tag
+def grade_tag(grade, default="Not graded", short=False):
+    """<strong class="govuk-tag ...">Good</strong>; the default words (untagged) when there is no grade.
+
+    short: a smaller tag, with "requires improvement" for "requires improvement to be good" (for tables).
+    """
+    if not grade:
+        return format_html('<span class="app-no-grade">{}</span>', default)
+    label = Grade(grade).label if grade in Grade.values else str(grade)
+    if short:
+        label = SHORT_LABELS.get(grade, label)
+    return format_html(
+        '<strong class="govuk-tag app-grade {}{}">{}</strong>',
+        GRADE_TAG_MODIFIERS.get(grade, ""),
+        " app-tag--small" if short else "",
+        label,
+    )
+
+
+@register.simple_tag
+def change_tag(change, default="", short=False):
+    if not change:
+        return default
+    return format_html(
+        '<strong class="govuk-tag app-change {}{}">{}</strong>',
+        CHANGE_TAG_MODIFIERS[change],
+        " app-tag--small" if short else "",
+        GradeChange(change).label,
+    )
+
+
+@register.filter
+def grade_label(grade, short=False):
+    """A grade in words; grade_label:"short" gives "Requires improvement" for the long ILACS wording."""
+    if grade not in Grade.values:
+        return ""
+    return SHORT_LABELS.get(grade, Grade(grade).label) if short else Grade(grade).label
+
+
+@register.simple_tag
+def table_cell(cell):
+    if isinstance(cell, GradeCell):
+        return grade_tag(cell.grade, short=True)
+    if isinstance(cell, LinkCell):
+        return format_html('<a class="govuk-link" href="{}">{}</a>', cell.url, cell.text)
+    return "" if cell is None else cell
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (None or "" removes one)."""
+    params = context["request"].GET.copy()
+    for name, value in changes.items():
+        if value in (None, ""):
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

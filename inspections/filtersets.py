@@ -1,0 +1,137 @@
+"""Filters for inspections, their judgements and their findings: shared by the pages and the CSV exports.
+
+Every FilterSet uses the same parameter names for the same thing: council (slug), region (ONS region
+code), la_type, framework, event_type, area, grade, kind, start_date_after / start_date_before (the
+inspection's start date, inclusive), q (text search) and sort.
+"""
+
+import django_filters
+from django.db.models import Q
+
+from councils.models import Council, Region
+from dashboard.filtering import DateRangeFilter, FilterSet, NullsLastOrderingFilter
+
+from .frameworks import Area, EventType, Framework, Grade
+from .metrics import metric_choices
+from .models import Finding, Inspection, Judgement, KeyFigure
+
+
+def council_filter(field_name):
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=Council.objects.all(),
+        to_field_name="slug",
+        empty_label="All councils",
+        label="Council",
+    )
+
+
+def region_filter(field_name):
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        empty_label="All regions",
+        label="Region",
+    )
+
+
+def la_type_filter(field_name):
+    return django_filters.ChoiceFilter(
+        field_name=field_name, choices=Council.LAType.choices, empty_label="All types", label="Type"
+    )
+
+
+def framework_filter(field_name):
+    return django_filters.ChoiceFilter(
+        field_name=field_name, choices=Framework.choices, empty_label="All frameworks", label="Framework"
+    )
+
+
+def event_type_filter(field_name):
+    return django_filters.ChoiceFilter(
+        field_name=field_name, choices=EventType.choices, empty_label="All kinds", label="Kind of inspection or visit"
+    )
+
+
+class InspectionFilterSet(FilterSet):
+    q = django_filters.CharFilter(method="search", label="Council, theme or lead inspector", max_length=200)
+    council = council_filter("council")
+    region = region_filter("council__region")
+    la_type = la_type_filter("council__la_type")
+    framework = framework_filter("framework")
+    event_type = event_type_filter("event_type")
+    start_date = DateRangeFilter(field_name="start_date", label="Start date")
+    sort = NullsLastOrderingFilter(
+        fields=(("start_date", "date"), ("council__name", "council"), ("published_date", "published")),
+        tiebreak=("pk",),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Inspection
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(council__name__icontains=value) | Q(theme__icontains=value) | Q(lead_inspector__icontains=value)
+        )
+
+
+class JudgementFilterSet(FilterSet):
+    council = council_filter("inspection__council")
+    region = region_filter("inspection__council__region")
+    la_type = la_type_filter("inspection__council__la_type")
+    framework = framework_filter("framework")
+    event_type = event_type_filter("inspection__event_type")
+    area = django_filters.ChoiceFilter(choices=Area.choices, empty_label="All areas", label="Judgement area")
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, empty_label="All grades", label="Grade")
+    start_date = DateRangeFilter(field_name="inspection_start_date", label="Inspection start date")
+    sort = NullsLastOrderingFilter(
+        fields=(("inspection_start_date", "date"), ("inspection__council__name", "council")),
+        tiebreak=("pk",),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Judgement
+        fields = []
+
+
+class FindingFilterSet(FilterSet):
+    q = django_filters.CharFilter(method="search", label="Words in the finding", max_length=200)
+    kind = django_filters.ChoiceFilter(choices=Finding.Kind.choices, empty_label="All kinds", label="Kind of finding")
+    area = django_filters.ChoiceFilter(choices=Area.choices, empty_label="All areas", label="Judgement area")
+    council = council_filter("inspection__council")
+    region = region_filter("inspection__council__region")
+    la_type = la_type_filter("inspection__council__la_type")
+    framework = framework_filter("inspection__framework")
+    event_type = event_type_filter("inspection__event_type")
+    start_date = DateRangeFilter(field_name="inspection__start_date", label="Inspection date")
+    sort = NullsLastOrderingFilter(
+        fields=(("inspection__start_date", "date"), ("inspection__council__name", "council")),
+        tiebreak=("inspection_id", "kind", "order"),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Finding
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class KeyFigureFilterSet(FilterSet):
+    council = council_filter("council")
+    region = region_filter("council__region")
+    la_type = la_type_filter("council__la_type")
+    metric = django_filters.ChoiceFilter(choices=metric_choices, empty_label="All figures", label="Figure")
+    start_date = DateRangeFilter(field_name="date", label="Date of the figure")
+
+    class Meta:
+        model = KeyFigure
+        fields = []

@@ -1,0 +1,163 @@
+"""The council page: timeline, grade chart, latest grades, what is due next, context, comparison, findings."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from inspections.schedule import months_between
+
+pytestmark = pytest.mark.django_db
+
+
+def get_page(client, slug="tower-hamlets"):
+    response = client.get(reverse("council-detail", args=[slug]))
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def chart_json(html, chart_id):
+    match = re.search(rf'<script id="{chart_id}-data" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no data for chart {chart_id}"
+    return json.loads(match.group(1))
+
+
+def test_timeline_lists_every_published_event_oldest_first(client, history):
+    response, html = get_page(client)
+    timeline = response.context["timeline"]
+    assert [entry["inspection"] for entry in timeline] == [
+        history.unannounced,
+        history.safeguarding,
+        history.sif,
+        history.monitoring_4,
+        history.monitoring_5,  # undated, placed after visit 4 by its number
+        history.standard,
+        history.focused,
+        history.short,
+    ]
+    assert "Secret draft theme" not in html
+    section = html[html.index('id="timeline"') : html.index('id="comparison"')]
+    for text in ["Marcie Taylor", "Amanda Maxwell", "Front door", "date not known", "July 2012"]:
+        assert text in section
+    assert "10 June 2019 to 21 June 2019" in section
+
+
+def test_timeline_links_to_inspection_pages_and_reports(client, history):
+    _response, html = get_page(client)
+    assert f'href="{history.standard.get_absolute_url()}"' in html
+    assert 'href="https://files.ofsted.gov.uk/v1/file/2019-report"' in html
+    assert f'id="inspection-{history.short.pk}"' in html
+
+
+def test_grades_are_words_in_tags(client, history):
+    _response, html = get_page(client)
+    assert re.search(r'<strong class="govuk-tag app-grade govuk-tag--green[^"]*">Outstanding</strong>', html)
+    assert ">Requires improvement to be good</strong>" in html
+    assert ">Adequate</strong>" in html  # the 2012 looked-after judgement, not "requires improvement"
+
+
+def test_latest_grades_summary_is_the_last_full_inspection(client, history):
+    response, html = get_page(client)
+    assert response.context["last_full"] == history.short
+    areas = dict(response.context["latest_judgements"])
+    assert areas["Overall effectiveness"] == "outstanding"
+    assert areas["The experiences and progress of care leavers"] == "outstanding"
+    assert areas["The experiences and progress of children in care"] == "good"
+
+
+def test_months_since_last_full_inspection_and_next_due(client, history):
+    response, html = get_page(client)
+    expected = months_between(history.short.end_date, timezone.localdate())
+    assert response.context["months_since_last_full"] == expected
+    next_due = response.context["next_due"]
+    assert next_due.label == "Short inspection"
+    assert next_due.window_start.year == 2027 and next_due.window_end.year == 2028
+    assert "Short inspection" in html and "Months since the last full inspection" in html
+
+
+def test_grade_chart_has_one_line_per_area_with_gaps_and_framework_marks(client, history):
+    _response, html = get_page(client)
+    figure = chart_json(html, "grade-history")
+    names = [trace["name"] for trace in figure["data"]]
+    assert "Overall effectiveness" in names and "Care leavers" in names and "Safeguarding (2009-12)" in names
+    overall = next(t for t in figure["data"] if t["name"] == "Overall effectiveness")
+    assert overall["connectgaps"] is False
+    assert overall["y"][0] is None  # not judged in 2012: a gap
+    assert [round(y) for y in overall["y"][1:]] == [4, 2, 1]
+    looked_after = next(t for t in figure["data"] if t["name"] == "Looked after children (2009-12)")
+    assert looked_after["marker"]["symbol"][0].endswith("-open")  # adequate, drawn hollow
+    labels = [a["text"] for a in figure["layout"]["annotations"]]
+    assert labels == ["2009-12", "SIF", "ILACS"]
+    assert len(figure["layout"]["shapes"]) == 2
+
+
+def test_charts_share_a_time_axis_and_have_title_summary_and_table(client, history):
+    response, html = get_page(client)
+    grades = chart_json(html, "grade-history")
+    context = chart_json(html, "context-indicators")
+    assert grades["layout"]["xaxis"]["range"] == context["layout"]["xaxis"]["range"]
+    assert grades["layout"]["margin"]["l"] == context["layout"]["margin"]["l"]
+    for chart_id in ("grade-history", "context-indicators"):
+        assert f'id="{chart_id}-title"' in html
+        assert f'id="{chart_id}-summary"' in html
+        assert f'id="{chart_id}-caption"' in html
+    assert "<script>" not in html  # no inline scripts, only json_script data and files
+
+
+def test_context_indicators_mark_inspections_and_leave_withheld_values_out(client, history):
+    response, html = get_page(client)
+    chart = response.context["context_chart"]
+    names = [t["name"] for t in chart.figure["data"]]
+    assert names == [
+        "Social worker turnover rate",
+        "Agency social worker rate",
+        "Average caseload per social worker",
+        "Children looked after per 10,000",
+    ]
+    looked_after = chart.figure["data"][3]
+    assert looked_after["y"] == [51.0, None]
+    assert any("Withheld (c)" in str(cell) for row in chart.table.rows for cell in row)
+    marked = {shape["x0"] for shape in chart.figure["layout"]["shapes"]}
+    assert "2019-06-10" in marked and "2021-03-02" in marked
+
+
+def test_comparison_with_region_and_neighbours(client, history):
+    response, html = get_page(client)
+    neighbours = [row["council"].name for row in response.context["neighbours"]]
+    assert neighbours == ["Tower Hamlets", "Manchester", "Hackney"]
+    region = [row["council"].name for row in response.context["region_rows"]]
+    assert region == ["Camden", "Hackney", "Tower Hamlets"]
+    hackney = next(r for r in response.context["region_rows"] if r["council"].slug == "hackney")
+    assert hackney["grades"][:2] == ["requires_improvement", "good"]
+    assert "Northamptonshire" not in region  # former councils elsewhere are not compared
+    assert "Councils in London" in html
+
+
+def test_findings_grouped_by_kind_for_each_inspection(client, history):
+    response, html = get_page(client)
+    by_inspection = {entry["inspection"]: entry["findings"] for entry in response.context["with_findings"]}
+    assert [kind for kind, _ in by_inspection[history.unannounced]] == ["Strength", "Area for development"]
+    sif = dict(by_inspection[history.sif])
+    assert [f.order for f in sif["Recommendation / what needs to improve"]] == [1, 2]
+    assert "Draft finding" not in html
+
+
+def test_council_with_no_inspections(client, db):
+    from tests.factories import CouncilFactory
+
+    council = CouncilFactory(region=None)
+    response, html = get_page(client, council.slug)
+    assert "No inspections or visits" in html
+    assert response.context["next_due"].event_type is None
+    assert response.context["grade_chart"].is_empty
+
+
+def test_former_council_names_its_successors(client, history):
+    history.former.successors.add(history.council)
+    _response, html = get_page(client, "northamptonshire")
+    assert "no longer exists" in html
+    assert f'href="{history.council.get_absolute_url()}"' in html
+    _response, html = get_page(client)
+    assert "Formed from" in html and "Northamptonshire" in html

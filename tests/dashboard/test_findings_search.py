@@ -1,0 +1,103 @@
+"""Findings search: text search (full text on PostgreSQL, a plain match elsewhere), filters, counts per year."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from inspections.filtersets import FindingFilterSet
+from inspections.models import Finding
+from tests.factories import FindingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, **params):
+    response = client.get(reverse("finding-search"), params)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    return response
+
+
+def texts(response):
+    return [finding.text for finding in response.context["page"].object_list]
+
+
+def test_lists_published_findings_newest_first(client, history):
+    response = search(client)
+    found = texts(response)
+    assert found[0] == "Help care leavers to find suitable homes."
+    assert len(found) == 5
+    assert not any("Draft" in text for text in found)
+
+
+def test_text_search_matches_words(client, history):
+    found = texts(search(client, q="caseload"))
+    assert sorted(found) == [
+        "Caseload management lacks oversight.",
+        "Reduce social workers' caseloads so that they can see children often enough.",
+    ]
+    assert texts(search(client, q="plans children")) == ["Improve the quality of plans for children in need."]
+    assert texts(search(client, q="nothing-like-this")) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_full_text_search_stems_words_on_postgresql(client, history):
+    found = texts(search(client, q="caseloads"))
+    assert len(found) == 2  # "caseloads" also finds "caseload"
+    assert texts(search(client, q='"quality of plans"')) == ["Improve the quality of plans for children in need."]
+
+
+def test_filter_by_kind_area_council_region_and_date(client, history):
+    assert texts(search(client, kind="strength")) == ["Thresholds at the front door are well understood."]
+    assert texts(search(client, area="care_leavers")) == ["Help care leavers to find suitable homes."]
+    assert len(texts(search(client, council="tower-hamlets"))) == 5
+    assert texts(search(client, council="hackney")) == []
+    assert len(texts(search(client, region="E12000007"))) == 5
+    assert texts(search(client, region="E12000002")) == []
+    found = texts(search(client, start_date_after="2011-01-01", start_date_before="2018-01-01"))
+    assert len(found) == 2 and all("2017" not in text for text in found)
+
+
+def test_counts_matching_findings_per_year(client, history):
+    response = search(client, q="caseload")
+    chart = response.context["chart"]
+    assert [row[:3] for row in chart.table.rows] == [["2010", 1, 1], ["2017", 1, 1]]
+    assert chart.figure["data"][0]["x"] == ["2010", "2017"]
+    assert chart.figure["data"][0]["y"] == [1, 1]
+    assert "matching your search" in chart.summary
+    html = response.content.decode()
+    assert "2 findings match your search" in html
+
+
+def test_counts_per_year_for_all_findings_of_a_kind(client, history):
+    response = search(client, kind="what_needs_to_improve")
+    assert [row[:3] for row in response.context["chart"].table.rows] == [["2017", 2, 1], ["2024", 1, 1]]
+
+
+def test_paginates(client, history):
+    for order in range(2, 62):
+        FindingFactory(inspection=history.short, kind=Finding.Kind.STRENGTH, order=order, text=f"Strength {order}")
+    first = search(client, kind="strength")
+    assert first.context["total"] == 61 and len(texts(first)) == 50
+    html = first.content.decode()
+    assert 'href="?kind=strength&amp;page=2#results"' in html
+    second = search(client, kind="strength", page=2)
+    assert len(texts(second)) == 11
+    assert search(client, kind="strength", page="nonsense").context["page"].number == 1
+    assert search(client, kind="strength", page="999").context["page"].number == 2
+
+
+def test_filterset_parameter_names_are_shared(history):
+    assert list(FindingFilterSet.base_filters) == [
+        "q",
+        "kind",
+        "area",
+        "council",
+        "region",
+        "la_type",
+        "framework",
+        "event_type",
+        "start_date",
+        "sort",
+    ]
+    filterset = FindingFilterSet({"council": "tower-hamlets", "kind": "strength"}, queryset=Finding.objects.published())
+    assert [f.text for f in filterset.qs] == ["Thresholds at the front door are well understood."]

@@ -1,0 +1,148 @@
+"""The rules the pages rely on: timeline order, last full inspection, months since, what is due next, changes."""
+
+import datetime
+
+import pytest
+
+from councils.models import Council
+from inspections.frameworks import Area, EventType, Framework, Grade
+from inspections.models import Inspection, Judgement
+from inspections.schedule import (
+    GradeChange,
+    add_months,
+    grade_change,
+    months_between,
+    next_inspection_due,
+    timeline_order,
+)
+from tests.dashboard.conftest import inspection
+from tests.factories import CouncilFactory
+
+D = datetime.date
+
+
+def test_grade_change_uses_the_shared_score():
+    assert grade_change(Grade.INADEQUATE, Grade.GOOD) == GradeChange.IMPROVED
+    assert grade_change(Grade.OUTSTANDING, Grade.GOOD) == GradeChange.DECLINED
+    assert grade_change(Grade.ADEQUATE, Grade.REQUIRES_IMPROVEMENT) == GradeChange.UNCHANGED
+    assert grade_change(None, Grade.GOOD) is None
+
+
+def test_months_between_and_add_months():
+    assert months_between(D(2024, 11, 15), D(2026, 11, 15)) == 24
+    assert months_between(D(2024, 11, 15), D(2026, 11, 14)) == 23
+    assert months_between(D(2024, 11, 15), D(2020, 1, 1)) == 0
+    assert add_months(D(2024, 8, 31), 6) == D(2025, 2, 28)
+    assert add_months(D(2024, 3, 31), -6) == D(2023, 9, 30)
+
+
+@pytest.mark.django_db
+def test_timeline_order_places_undated_visits_by_number(history):
+    events = list(Inspection.objects.filter(council=history.council).published())
+    ordered = timeline_order(events)
+    assert ordered.index(history.monitoring_5) == ordered.index(history.monitoring_4) + 1
+    assert Inspection.objects.filter(council=history.council).published().in_timeline_order() == ordered
+
+
+@pytest.mark.django_db
+def test_undated_events_go_by_publication_date_else_last(db):
+    council = CouncilFactory()
+    dated = inspection(council, EventType.STANDARD_INSPECTION, Framework.ILACS, D(2019, 1, 7))
+    published_only = inspection(council, EventType.FULL_INSPECTION, Framework.SIF, None, None, D(2015, 3, 1))
+    nothing = inspection(council, EventType.FOCUSED_VISIT, Framework.ILACS, None, None, None)
+    numbered = inspection(council, EventType.MONITORING_VISIT, Framework.ILACS, None, None, None, visit_number=1)
+    ordered = timeline_order([nothing, dated, numbered, published_only])
+    assert ordered[:2] == [published_only, dated]
+    assert set(ordered[2:]) == {nothing, numbered}  # nothing places them: last
+
+
+@pytest.mark.django_db
+def test_council_methods_last_full_months_and_next_due(history):
+    council = history.council
+    assert council.last_full_inspection() == history.short
+    assert council.months_since_last_full_inspection(today=D(2026, 11, 15)) == 24
+    due = council.next_inspection_due(today=D(2026, 11, 15))
+    assert due.event_type == EventType.SHORT_INSPECTION
+    assert (due.window_start, due.window_end) == (D(2027, 5, 15), D(2028, 5, 15))
+    assert not due.overdue and due.focused_visit_expected
+    assert due.based_on == history.short
+
+
+def make(council, event_type, start, overall=None):
+    event = inspection(council, event_type, Framework.ILACS, start, start + datetime.timedelta(days=11))
+    if overall:
+        Judgement.objects.create(inspection=event, area=Area.OVERALL_EFFECTIVENESS, grade=overall)
+    return list(Inspection.objects.filter(council=council).prefetch_related("judgements"))
+
+
+@pytest.mark.django_db
+def test_requires_improvement_means_a_standard_inspection_and_overdue_after_the_window():
+    council = CouncilFactory()
+    events = make(council, EventType.STANDARD_INSPECTION, D(2019, 1, 7), Grade.REQUIRES_IMPROVEMENT)
+    due = next_inspection_due(events, today=D(2023, 1, 1))
+    assert due.event_type == EventType.STANDARD_INSPECTION
+    assert due.window_end == D(2022, 7, 18) and due.overdue and not due.focused_visit_expected
+
+
+@pytest.mark.django_db
+def test_inadequate_means_monitoring_visits_then_a_standard_inspection():
+    council = CouncilFactory()
+    make(council, EventType.STANDARD_INSPECTION, D(2022, 1, 10), Grade.INADEQUATE)
+    events = make(council, EventType.MONITORING_VISIT, D(2022, 6, 6))
+    due = next_inspection_due(events, today=D(2023, 1, 1))
+    assert due.event_type == EventType.MONITORING_VISIT
+    assert due.then == "Standard inspection"
+    assert "1 monitoring visit so far" in due.reason
+
+
+@pytest.mark.django_db
+def test_a_focused_visit_since_the_inspection_is_noted():
+    council = CouncilFactory()
+    make(council, EventType.SHORT_INSPECTION, D(2022, 1, 10), Grade.GOOD)
+    events = make(council, EventType.FOCUSED_VISIT, D(2023, 6, 5))
+    assert not next_inspection_due(events, today=D(2024, 1, 1)).focused_visit_expected
+
+
+@pytest.mark.django_db
+def test_no_graded_inspection_or_no_overall_grade_means_not_known():
+    council = CouncilFactory()
+    assert next_inspection_due([], today=D(2024, 1, 1)).event_type is None
+    events = make(council, EventType.STANDARD_INSPECTION, D(2026, 5, 4))
+    due = next_inspection_due(events, today=D(2026, 11, 1))
+    assert due.event_type is None and "no overall effectiveness grade" in due.reason
+
+
+@pytest.mark.django_db
+def test_with_latest_grades_annotations(history):
+    councils = {c.slug: c for c in Council.objects.with_latest_grades()}
+    tower = councils["tower-hamlets"]
+    assert tower.latest_inspection_id == history.short.pk
+    assert tower.previous_inspection_id == history.standard.pk
+    assert (tower.latest_overall_grade, tower.previous_overall_grade) == ("outstanding", "good")
+    assert (tower.latest_overall_score, tower.previous_overall_score) == (1, 2)
+    assert tower.overall_change == "improved"
+    hackney = councils["hackney"]
+    assert hackney.previous_inspection_id is None and hackney.overall_change is None
+    assert councils["northamptonshire"].latest_inspection_id is None
+
+
+@pytest.mark.django_db
+def test_comparison_group(history):
+    group = {c.slug: c for c in Council.objects.comparison_group(history.council)}
+    assert set(group) == {"tower-hamlets", "hackney", "camden", "manchester"}
+    assert group["manchester"].neighbour_rank == 1 and not group["manchester"].in_region
+    assert group["hackney"].neighbour_rank == 2 and group["hackney"].in_region
+    assert group["camden"].neighbour_rank is None
+
+
+@pytest.mark.django_db
+def test_previous_grade_window_is_per_council_and_area(history):
+    rows = list(
+        Judgement.objects.published()
+        .overall()
+        .filter(inspection__council=history.council)
+        .with_previous_grade()
+        .order_by("inspection_start_date")
+        .values_list("previous_grade", "grade")
+    )
+    assert rows == [(None, "inadequate"), ("inadequate", "good"), ("good", "outstanding")]
