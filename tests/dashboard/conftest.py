@@ -213,21 +213,6 @@ def build_history(council, findings=True, key_figures=True):
     return events
 
 
-@pytest.fixture(autouse=True)
-def fresh_inspection_sequence():
-    """Start InspectionFactory's date sequence afresh for each test.
-
-    Its default start date moves a week per inspection made in the whole session; after a few hundred
-    (the larger query-count data makes many) the default date passes April 2026, when ILACS stops
-    grading overall effectiveness, and a default JudgementFactory would be refused. Each test here
-    starts from the factory's first date instead, whatever ran before it, and leaves it there for
-    whatever runs after.
-    """
-    InspectionFactory.reset_sequence()
-    yield
-    InspectionFactory.reset_sequence()
-
-
 @pytest.fixture
 def london(db):
     return RegionFactory(code="E12000007", name="London")
