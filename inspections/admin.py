@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -9,6 +10,8 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .frameworks import Area, Grade, areas_for, grades_for
+from .importers.report_import import import_report
+from .importers.report_pdf import ReportError
 from .models import Finding, Inspection, Judgement, KeyFigure, Source
 from .restore import deleted_inspections, restore_inspection
 
@@ -44,6 +47,23 @@ class GradeFilter(admin.SimpleListFilter):
         if self.value() in Grade.values:
             return queryset.filter(judgements__grade=self.value()).distinct()
         return queryset
+
+
+class ReportUploadForm(forms.Form):
+    report = forms.FileField(
+        label="Ofsted report (PDF)",
+        help_text="An inspection report on a council's children's services (ILACS 2018 on, or SIF 2014-17), "
+        "as downloaded from Ofsted.",
+    )
+
+    def clean_report(self):
+        report = self.cleaned_data["report"]
+        limit = getattr(settings, "REPORT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+        if report.size > limit:
+            raise forms.ValidationError(
+                f"This file is {report.size / 1e6:.1f} MB; reports are at most {limit / 1e6:.0f} MB.", code="too_big"
+            )
+        return report
 
 
 class JudgementInline(admin.TabularInline):
@@ -94,7 +114,41 @@ class InspectionAdmin(TrackerAdmin):
     def get_urls(self):
         return [
             path("deleted/", self.admin_site.admin_view(self.deleted_view), name="inspections_inspection_deleted"),
+            path(
+                "import-report/",
+                self.admin_site.admin_view(self.import_report_view),
+                name="inspections_inspection_import_report",
+            ),
         ] + super().get_urls()
+
+    def import_report_view(self, request):
+        """Upload an Ofsted report PDF: a new inspection becomes a draft to check; a known one shows what differs."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ReportUploadForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = import_report(form.cleaned_data["report"], user=request.user)
+            except ReportError as error:
+                form.add_error("report", str(error))
+            else:
+                if result.created:
+                    self.message_user(
+                        request,
+                        f"Read the report into a draft: check every field against the PDF, then publish it. "
+                        f"({result.describe()})",
+                        messages.SUCCESS,
+                    )
+                    return redirect(reverse("admin:inspections_inspection_change", args=[result.inspection.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import an Ofsted report",
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(request, "admin/inspections/inspection/import_report.html", context)
 
     def deleted_view(self, request):
         """Deleted inspections, each with a button that restores it with its judgements and findings."""

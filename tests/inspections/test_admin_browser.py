@@ -1,0 +1,53 @@
+"""An editor's whole round in a real browser: sign in, read a report PDF, see a bad grade refused, publish."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+
+from inspections.groups import EDITORS, setup_groups
+from inspections.models import Inspection
+from tests.factories import CouncilFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REPORT = settings.FIXTURES_DIR / "reports" / "tower-hamlets" / "tower-hamlets_published-2019-07-22.pdf"
+
+
+@pytest.fixture
+def editor():
+    setup_groups()
+    user = User.objects.create_user("editor", password="a-long-test-password", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS))
+    return user
+
+
+def test_editor_imports_checks_and_publishes_a_report(live_server, page, editor, screenshot_dir):
+    CouncilFactory(name="Tower Hamlets", slug="tower-hamlets")
+    page.goto(live_server.url + "/admin/login/?next=/admin/inspections/inspection/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.get_by_role("link", name="Import a report PDF").click()
+
+    page.set_input_files("#id_report", str(REPORT))
+    page.get_by_role("button", name="Read the report").click()
+    assert "Read the report into a draft" in page.locator("ul.messagelist").inner_text()
+    inspection = Inspection.objects.get()
+    assert page.input_value("#id_lead_inspector") == "Marcie Taylor"
+    assert page.locator("#id_status").input_value() == "draft"
+
+    # Judgements read from an ILACS report cannot stand under the 2009-12 framework.
+    page.select_option("#id_framework", "safeguarding_lac_2009")
+    page.click("input[name=_continue]")
+    assert "Existing judgements would no longer be valid" in page.locator(".errorlist").first.inner_text()
+    page.screenshot(path=screenshot_dir / "admin-refused-grade.png", full_page=True)
+    inspection.refresh_from_db()
+    assert inspection.framework == "ilacs"
+
+    page.select_option("#id_framework", "ilacs")
+    page.select_option("#id_status", "published")
+    page.click("input[name=_save]")
+    assert "was changed successfully" in page.locator("ul.messagelist").inner_text()
+
+    page.goto(live_server.url + "/councils/tower-hamlets/")
+    assert "Marcie Taylor" in page.locator("main").inner_text()
