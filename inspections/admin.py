@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .frameworks import Area, Grade, areas_for, grades_for
+from .frameworks import Area, Grade, areas_for, grades_for, rules_for_browser
 from .importers.report_import import import_report
 from .importers.report_pdf import ReportError
 from .models import Finding, Inspection, Judgement, KeyFigure, Source
@@ -110,6 +110,13 @@ class InspectionAdmin(TrackerAdmin):
         ("Report", {"fields": ["lead_inspector", "report_url", "summary", "notes", "sources"]}),
         ("Record", {"fields": ["origin", "created", "updated"], "classes": ["collapse"]}),
     ]
+
+    class Media:
+        js = ["inspections/js/judgement_choices.js"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "judgement_rules": rules_for_browser()}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         return [

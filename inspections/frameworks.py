@@ -201,3 +201,17 @@ def valid_judgement_condition(framework_field="framework", date_field="inspectio
             clause &= models.Q(**{f"{date_field}__lt": rule.judged_before})
         clauses.append(clause)
     return functools.reduce(operator.or_, clauses)
+
+
+def rules_for_browser():
+    """AREA_RULES as plain data, for the admin script that narrows the judgement menus as an editor types."""
+    return [
+        {
+            "framework": str(rule.framework),
+            "area": str(rule.area),
+            "grades": [str(grade) for grade in rule.grades],
+            "judged_from": rule.judged_from.isoformat() if rule.judged_from else None,
+            "judged_before": rule.judged_before.isoformat() if rule.judged_before else None,
+        }
+        for rule in AREA_RULES
+    ]

@@ -51,3 +51,28 @@ def test_editor_imports_checks_and_publishes_a_report(live_server, page, editor,
 
     page.goto(live_server.url + "/councils/tower-hamlets/")
     assert "Marcie Taylor" in page.locator("main").inner_text()
+
+
+def test_judgement_menus_follow_the_framework_and_date(live_server, page, admin_user):
+    page.goto(live_server.url + "/admin/login/?next=/admin/inspections/inspection/add/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "password")
+    page.click("input[type=submit]")
+    page.select_option("#id_framework", "ilacs")
+    page.fill("#id_start_date", "11/11/2024")
+    page.locator("#id_start_date").dispatch_event("change")
+    page.locator("#judgements-group .add-row a").click()
+
+    def offered(select):
+        return set(page.eval_on_selector(select, "s => [...s.options].filter(o => o.value && !o.hidden).map(o => o.value)"))
+
+    assert offered("#id_judgements-0-area") == {
+        "overall_effectiveness", "leadership", "help_and_protection", "children_in_care", "care_leavers",
+    }  # fmt: skip
+    page.fill("#id_start_date", "10/06/2019")
+    page.locator("#id_start_date").dispatch_event("change")
+    assert "children_in_care_and_care_leavers" in offered("#id_judgements-0-area")
+    assert "care_leavers" not in offered("#id_judgements-0-area")
+    page.select_option("#id_framework", "safeguarding_lac_2009")
+    page.select_option("#id_judgements-0-area", "safeguarding_overall")
+    assert offered("#id_judgements-0-grade") == {"outstanding", "good", "adequate", "inadequate"}
