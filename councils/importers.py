@@ -28,6 +28,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from inspections import national_cache
+
 from .models import Council, CouncilAlias, Region, StatisticalNeighbour
 
 CHANGE_REASON = "import_councils"
@@ -209,6 +211,7 @@ def import_local_authorities(path, *, progress_stream=None, show_progress=None):
     summary = ImportSummary(path)
     progress = Progress(len(table.rows), f"Councils from {summary.name}", progress_stream, show_progress)
     with transaction.atomic():
+        national_cache.invalidate()  # the bulk writes below send no signals
         rows = _parse_rows(table.rows, summary)
         importer = _Importer(rows, summary, progress)
         progress.total = len(importer.rows)

@@ -172,6 +172,9 @@ class Council(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The council list's order: a page of it reads one stretch of the index and works out latest
+        # grades for those councils only.
+        indexes = [models.Index(fields=["name", "id"], name="council_name_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(la_code__isnull=True) | Q(la_code__regex=r"^[0-9]{3}$"),

@@ -21,7 +21,9 @@ from django.core.serializers.python import Serializer as PythonSerializer
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+from inspections import national_cache
+
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "inspections.dataversion"]
 FORMAT_MARKER = "inspection-tracker-backup"
 RECREATED_BY_MIGRATE = (ContentType, Permission)
 
@@ -123,6 +125,7 @@ def restore(path, *, replace=False, using=DEFAULT_DB_ALIAS):
         raise BackupError("The database already holds data; restore into an empty database or use --replace.")
     connection = connections[using]
     with transaction.atomic(using=using):
+        national_cache.invalidate(using)  # the flush below sends no signals
         if replace:
             tables = [model._meta.db_table for model in backed_up_models()]
             tables += [

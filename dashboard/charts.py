@@ -450,7 +450,9 @@ def context_indicators_chart(key_figures, inspections, x_range=None, chart_id="c
         }
         annotations.append(
             {
-                "text": f"<b>{label}</b> ({Unit(unit).label})",
+                # Bold through the font, not <b>: plotly would write <b> as a style attribute, which the
+                # Content Security Policy refuses.
+                "text": f"{label} ({Unit(unit).label})",
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
@@ -458,7 +460,7 @@ def context_indicators_chart(key_figures, inspections, x_range=None, chart_id="c
                 "xanchor": "left",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "font": {"size": 13},
+                "font": {"size": 13, "weight": "bold"},
             }
         )
 

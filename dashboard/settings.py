@@ -1,15 +1,29 @@
 """One settings module for every environment, configured by environment variables.
 
-DATABASE_URL   database (default: SQLite file db.sqlite3 in the project folder)
-SECRET_KEY     required when DEBUG is off
-DEBUG          1/0 (default 1, for the local quick start)
-ALLOWED_HOSTS  comma-separated host names
+DATABASE_URL          database (default: SQLite file db.sqlite3 in the project folder)
+DATABASE_REPLICA_URL  optional read replica for the public pages and exports (dashboard/routers.py)
+CONN_MAX_AGE          seconds to keep a database connection open (default 0 when debugging, else 60)
+CONN_HEALTH_CHECKS    1/0: check a kept connection before reusing it (default 1)
+SECRET_KEY            required when DEBUG is off
+DEBUG                 1/0 (default 1, for the local quick start)
+ALLOWED_HOSTS         comma-separated host names
+CSRF_TRUSTED_ORIGINS  comma-separated origins (https://host) allowed to post forms, if not the site's own
+PROXY_COUNT           reverse proxies in front of the app (default 0): trust their X-Forwarded-Proto and
+                      X-Forwarded-For
+SECURE_SSL_REDIRECT   1/0: redirect http to https (default 1 when DEBUG is off)
+SECURE_HSTS_SECONDS   Strict-Transport-Security max-age (default one year when DEBUG is off)
+STATIC_ROOT           where collectstatic writes (default: staticfiles/ in the project folder)
+REPORT_UPLOAD_MAX_BYTES  largest report PDF the admin accepts (default 20 MB)
+
+README.md's "Deploying" section says how they fit together.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,11 +44,24 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
 
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "").split(",")
-    if host.strip()
-]
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +74,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "csp",
+    "axes",
     "councils",
     "inspections",
     "dashboard",
@@ -54,10 +83,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses a request body larger than MAX_REQUEST_BYTES from its Content-Length, before anything reads it.
+    "dashboard.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages (WhiteNoise, above it, serves static files already compressed). Django pads
     # compressed responses with random bytes against BREACH, which matters for the admin's forms.
     "django.middleware.gzip.GZipMiddleware",
+    "dashboard.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -65,6 +97,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Refuses the few hand-made query strings that make the admin's lists fail (NUL, impossible dates).
+    "dashboard.middleware.AdminQueryGuardMiddleware",
+    # Public pages and exports read from the replica, when there is one.
+    "dashboard.middleware.ReadReplicaMiddleware",
+    # A database that cannot be reached is a 503 page, not a traceback.
+    "dashboard.middleware.DatabaseUnavailableMiddleware",
+    # Counts failed logins and locks out after AXES_FAILURE_LIMIT; django-axes asks to be last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dashboard.urls"
@@ -86,13 +126,38 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "dashboard.wsgi.application"
 
+# Kept connections (CONN_MAX_AGE) are checked before each request reuses them (CONN_HEALTH_CHECKS), so a
+# database restart costs the requests made while it is down (503 pages), not a restart of the app.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 0 if DEBUG else 60)
+CONN_HEALTH_CHECKS = env_flag("CONN_HEALTH_CHECKS", True)
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-        conn_health_checks=True,
+        conn_max_age=CONN_MAX_AGE,
+        conn_health_checks=CONN_HEALTH_CHECKS,
     )
 }
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # A read-only copy of the default database (e.g. a PostgreSQL streaming replica). The public pages and
+    # the exports read from it; the admin, logins and every write use the default database.
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS
+    )
+    # In tests the replica is the test database itself, as it is a copy of it in production.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["dashboard.routers.ReplicaRouter"]
+# PostgreSQL compiles a query to machine code (JIT) when its estimated cost is high, which takes 50-100 ms
+# each time; the pages' queries read a few index entries per row (bench/scale.py), so JIT only adds time.
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        _database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins while a lockout is in force; must come first.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -110,7 +175,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -121,6 +186,72 @@ STORAGES = {
         )
     },
 }
+
+# -- Security ------------------------------------------------------------------------------------------
+# `python manage.py check --deploy` passes with DEBUG=0, a SECRET_KEY and ALLOWED_HOSTS set (tested).
+
+# Behind PROXY_COUNT reverse proxies (load balancer, nginx) that terminate HTTPS, the request's scheme comes
+# from X-Forwarded-Proto and the client's address from X-Forwarded-For (for login lockouts). The proxy
+# nearest the app must set both, overwriting what the client sent.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+
+# Content Security Policy (django-csp): everything from the site itself, nothing inline. The pages load
+# their scripts and styles as files (plotly's styles too: see templates/base.html); chart data travel in
+# <script type="application/json">, which is data, not script. The admin gets one scoped exception
+# (dashboard/middleware.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the images plotly makes when a chart is downloaded as a PNG.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures from one address, or for one username,
+# logins are refused for AXES_COOLOFF_MINUTES. `manage.py axes_reset` lifts every lockout.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_CLIENT_IP_CALLABLE = "dashboard.middleware.client_ip"
+AXES_VERBOSE = False
+
+# Uploads. Report PDFs (the admin's upload form) may be up to REPORT_UPLOAD_MAX_BYTES and
+# REPORT_UPLOAD_MAX_PAGES; a request body larger than MAX_REQUEST_BYTES is refused (413) from its
+# Content-Length before it is read. Other form data are held in memory up to DATA_UPLOAD_MAX_MEMORY_SIZE;
+# uploaded files larger than FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file.
+REPORT_UPLOAD_MAX_BYTES = env_int("REPORT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+REPORT_UPLOAD_MAX_PAGES = 200
+MAX_REQUEST_BYTES = REPORT_UPLOAD_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # Where the project's shipped data (official files, source documents) lives.
 FIXTURES_DIR = BASE_DIR / "fixtures"

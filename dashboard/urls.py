@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
@@ -11,4 +11,7 @@ urlpatterns = [
     path("findings/", views.finding_search, name="finding-search"),
     path("export/", include("inspections.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]
+
+handler500 = "dashboard.health.server_error"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from councils.filtersets import CouncilFilterSet
 from councils.models import Council
-from inspections import schedule
+from inspections import national_cache, schedule
 from inspections.filtersets import FindingFilterSet
 from inspections.frameworks import Area, Grade, area_wording
 from inspections.models import Finding, Inspection, Judgement, KeyFigure
@@ -42,6 +42,7 @@ EARLIER_AREAS = {
 }
 
 FINDINGS_PER_PAGE = 50
+COUNCILS_PER_PAGE = 100  # England's 153 councils on two pages
 
 
 def bad_request_status(filterset):
@@ -65,6 +66,15 @@ def findings_by_kind(findings):
 
 
 def overview(request):
+    # National aggregates over every council and inspection: computed once per change of the data
+    # (national_cache), and the page's content is cached as rendered for the same data version
+    # ({% cache %} in overview.html), so a request between changes reads two cache entries.
+    data_version = national_cache.version()
+    context = national_cache.cached("overview", overview_data, data_version=data_version)
+    return render(request, "dashboard/overview.html", {**context, "data_version": data_version})
+
+
+def overview_data():
     latest = list(Council.objects.current().with_latest_grades().values_list("region__name", "latest_overall_grade"))
     pairs = [
         (previous, grade)
@@ -89,7 +99,7 @@ def overview(request):
         ],
         "recent": recent,
     }
-    return render(request, "dashboard/overview.html", context)
+    return context
 
 
 # -- Council list ------------------------------------------------------------------------------------
@@ -98,13 +108,21 @@ def overview(request):
 def council_list(request):
     filterset = CouncilFilterSet(request.GET or None, queryset=Council.objects.select_related("region"))
     status = bad_request_status(filterset)
-    councils = list(filterset.qs) if status == 200 else []
+    page = None
+    if status == 200:
+        # A page at a time, so that the page costs the same however many councils there are. In the
+        # default order (by name) the database reads one stretch of the council_name_order index and
+        # works out latest grades for those councils only.
+        page = Paginator(filterset.qs, COUNCILS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
         "form": govuk_filter_form(filterset.form),
         "errors": errors_as_list(filterset) if status != 200 else [],
-        "councils": councils,
-        "filtered": any(value for key, value in request.GET.items() if key != "sort"),
+        "councils": list(page.object_list) if page else [],
+        "page": page,
+        "total": page.paginator.count if page else 0,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else [],
+        "filtered": any(value for key, value in request.GET.items() if key not in ("sort", "page")),
     }
     return render(request, "dashboard/council_list.html", context, status=status)
 

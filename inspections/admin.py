@@ -31,8 +31,9 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(year.year), str(year.year)) for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(start_date__year=int(self.value()))
+        value = self.value() or ""
+        if value.isdigit() and 1 <= int(value) <= 9999:
+            return queryset.filter(start_date__year=int(value))
         return queryset
 
 

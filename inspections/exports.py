@@ -81,18 +81,6 @@ def grade_words(field):
     return Case(*[When(**{field: grade}, then=Value(label)) for grade, label in Grade.choices], output_field=CharField())
 
 
-def grade_change(previous_field, field):
-    """first / improved / declined / unchanged, comparing Ofsted's 1-4 scores of two grade columns."""
-    previous, current = grade_score_expression(previous_field), grade_score_expression(field)
-    return Case(
-        When(**{f"{previous_field}__isnull": True}, then=Value("first")),
-        When(GreaterThan(previous, current), then=Value("improved")),
-        When(LessThan(previous, current), then=Value("declined")),
-        default=Value("unchanged"),
-        output_field=CharField(),
-    )
-
-
 def months_since(field, today):
     """Whole months from the date in `field` to `today`."""
     return ExpressionWrapper(
@@ -151,12 +139,16 @@ def _councils_queryset():
         "last_event_type": Subquery(latest_event.values("event_type")[:1]),
     }
     for area in COUNCIL_AREAS:
+        # The grade in words is made inside the subquery: an annotation is inlined again wherever it is
+        # used, and grade_words() uses its column once per grade, so words made outside would run this
+        # subquery five times a row.
         latest_judgement = (
             Judgement.objects.published()
             .filter(inspection__council=OuterRef("pk"), area=area)
-            .order_by("-inspection_start_date", "-inspection_id")
+            .order_by("-inspection__start_date", "-inspection_id")
+            .annotate(words=grade_words("grade"))
         )
-        annotations[f"latest_{area}"] = Subquery(latest_judgement.values("grade")[:1])
+        annotations[f"latest_{area}"] = Subquery(latest_judgement.values("words")[:1])
     return Council.objects.select_related("region").annotate(**annotations)
 
 
@@ -166,7 +158,7 @@ def _council_rows(queryset):
         "la_type",
         IsoDate("last_inspection_date"),
         "last_event_type",
-        *(grade_words(f"latest_{area}") for area in COUNCIL_AREAS),
+        *(f"latest_{area}" for area in COUNCIL_AREAS),
         months_since("last_inspection_date", datetime.date.today()),
     )
 
@@ -240,18 +232,38 @@ INSPECTION_COLUMNS = (
 def _judgements_queryset():
     # The previous grade is the council's previous published judgement of the same area, whatever
     # the export's filters (a window function would only see the filtered rows).
+    #
+    # Each subquery is written into the SQL once: Django inlines an annotation again at every use, and
+    # the words and the change each compare the previous grade with every grade, which made one
+    # subquery run sixteen times a row. So one subquery gives the previous grade in words and another the
+    # change, each shaped inside. They go through the inspections' (council, status, start_date, id)
+    # index newest first and stop at the first inspection judged in the area (order by the
+    # inspection's own start date, which the judgement copies, so that the index gives the order).
     previous = (
         Judgement.objects.published()
         .filter(
             inspection__council=OuterRef("inspection__council"),
             area=OuterRef("area"),
-            inspection_start_date__lt=OuterRef("inspection_start_date"),
+            inspection__start_date__lt=OuterRef("inspection_start_date"),
         )
-        .order_by("-inspection_start_date", "-inspection_id")
+        .order_by("-inspection__start_date", "-inspection_id")
+    )
+    previous_score = grade_score_expression("grade")  # inside the subquery: the previous judgement's
+    change = Case(
+        When(GreaterThan(previous_score, OuterRef("grade_score")), then=Value("improved")),
+        When(LessThan(previous_score, OuterRef("grade_score")), then=Value("declined")),
+        default=Value("unchanged"),
+        output_field=CharField(),
     )
     return (
         Judgement.objects.published()
-        .annotate(previous_grade=Subquery(previous.values("grade")[:1]))
+        .annotate(grade_score=grade_score_expression("grade"))
+        .annotate(
+            previous_grade=Subquery(previous.annotate(words=grade_words("grade")).values("words")[:1]),
+            change=Coalesce(
+                Subquery(previous.annotate(change=change).values("change")[:1]), Value("first"), output_field=CharField()
+            ),
+        )
         .order_by("inspection_start_date", "inspection_id", "pk")
     )
 
@@ -266,9 +278,9 @@ def _judgement_rows(queryset):
         IsoDate("inspection_start_date"),
         "area",
         grade_words("grade"),
-        grade_score_expression("grade"),
-        grade_words("previous_grade"),
-        grade_change("previous_grade", "grade"),
+        "grade_score",
+        "previous_grade",
+        "change",
     )
 
 

@@ -228,6 +228,11 @@ class Inspection(models.Model):
         indexes = [
             models.Index(fields=["start_date"]),
             models.Index(fields=["status", "council", "start_date"]),
+            # A council's events by the date that places them, newest first: the latest and previous
+            # full inspections of Council.objects.with_latest_grades() read one or two entries each.
+            models.Index(F("council"), Coalesce("start_date", "published_date"), F("id"), name="inspection_council_event"),
+            # A council's published events before a date, newest first (the judgements export's previous grade).
+            models.Index(fields=["council", "status", "start_date", "id"], name="inspection_council_start"),
         ]
 
     def __str__(self):
@@ -341,7 +346,11 @@ class Judgement(models.Model):
                 violation_error_message="This grade is not valid for this area under the inspection's framework.",
             ),
         ]
-        indexes = [models.Index(fields=["area", "grade"])]
+        indexes = [
+            models.Index(fields=["area", "grade"]),
+            # The judgements export's order, so that its first rows come before the last is read.
+            models.Index(fields=["inspection_start_date", "inspection", "id"], name="judgement_export_order"),
+        ]
 
     def __str__(self):
         return f"{self.get_area_display()}: {self.get_grade_display()}"
@@ -413,6 +422,7 @@ class FindingQuerySet(models.QuerySet):
         if connections[self.db].vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
+            # The same expression as the GIN index of migration 0002, which makes the search use it.
             return self.annotate(search_document=SearchVector("text", config="english")).filter(
                 search_document=SearchQuery(text, search_type="websearch", config="english")
             )
@@ -534,3 +544,17 @@ class KeyFigure(models.Model):
     def __str__(self):
         shown = self.missing_code if self.value is None else f"{self.value.normalize():f}"
         return f"{self.council.name}: {self.get_metric_display()} {shown} ({format_date(self.date, self.date_precision)})"
+
+
+class DataVersion(models.Model):
+    """A token that changes whenever the councils' or inspections' data change (see national_cache.py).
+
+    One row. Cached national aggregates are stored under keys that include it, so every process and
+    server sees a change at once, whatever cache it uses, and a restored or rebuilt database never
+    meets aggregates cached from other data. It is cache state, not data: backups leave it out.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"data version {self.value}"

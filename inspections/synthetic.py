@@ -4,6 +4,10 @@ Councils are named "Synthetic council NNNN" and coded with an S prefix (Ofsted U
 "S…", no DfE code, since real DfE codes use all three digits' space), so they never collide with real
 ones. Every inspection history follows the framework rules in frameworks.py, so the data passes the
 same database constraints as real data.
+
+Scale N is N Englands: each run of 153 councils has nine regions and statistical neighbours of its own
+(ten, drawn from its own 153), so a region and a council's comparison tables are as large at scale 10
+as in England, while national pages and exports hold ten times England's rows.
 """
 
 import datetime
@@ -13,13 +17,16 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from councils.models import Council, Region
+from councils.models import Council, Region, StatisticalNeighbour
 
+from . import national_cache
 from .frameworks import AREA_RULES, EventType, Framework, areas_for
 from .metrics import METRICS
 from .models import Finding, Inspection, Judgement, KeyFigure, Origin, Source
 
 REAL_COUNCILS = 153
+REGIONS = 9
+NEIGHBOURS = 10
 SLUG_PREFIX = "synthetic-"
 SOURCE_KEY = "synthetic-data"
 BATCH = 5000
@@ -176,24 +183,33 @@ def generate(scale, seed=0, *, events_per_council=33, findings_per_inspection=30
     """Write scale x 153 synthetic councils with their histories; returns the counts written."""
     if not allow_real_data and real_data_present():
         raise RealDataPresent("This database holds real councils; use an empty database or --allow-real-data.")
+    national_cache.invalidate()  # bulk_create sends no signals
     rng = random.Random(seed)
     progress = Progress(report=report)
     source, _ = Source.objects.get_or_create(
         key=SOURCE_KEY,
         defaults={"kind": Source.Kind.DATASET, "title": "Synthetic data for performance measurement"},
     )
-    regions = [
-        Region.objects.get_or_create(code=f"S1200000{number}", defaults={"name": f"Synthetic region {number}"})[0]
-        for number in range(1, 10)
-    ]
     start = Council.objects.filter(slug__startswith=SLUG_PREFIX).count()
+    first_group, groups = start // REAL_COUNCILS, -(-(start + scale * REAL_COUNCILS) // REAL_COUNCILS)
+    regions = {
+        number: Region.objects.get_or_create(
+            code=f"S12{number:06d}", defaults={"name": f"Synthetic region {number}"}
+        )[0]
+        for number in range(first_group * REGIONS + 1, groups * REGIONS + 1)
+    }
+
+    def region(number):
+        # Council 1-153 are in regions 1-9, 154-306 in regions 10-18, and so on.
+        return regions[(number - 1) // REAL_COUNCILS * REGIONS + number % REGIONS + 1]
+
     councils = [
         Council(
             name=f"Synthetic council {number:05d}",
             slug=f"{SLUG_PREFIX}{number:05d}",
             ofsted_urn=f"S{number:07d}",
             ons_code=f"S06{number:06d}",
-            region=regions[number % len(regions)],
+            region=region(number),
             la_type=rng.choice(Council.LAType.values),
             population_0_25=rng.randint(20_000, 400_000),
         )
@@ -201,6 +217,7 @@ def generate(scale, seed=0, *, events_per_council=33, findings_per_inspection=30
     ]
     Council.objects.bulk_create(councils, batch_size=BATCH)
     progress.add("councils", len(councils))
+    _neighbours(rng, councils, progress)
 
     inspections, judgements, findings, figures = [], [], [], []
     for council in councils:
@@ -213,6 +230,21 @@ def generate(scale, seed=0, *, events_per_council=33, findings_per_inspection=30
     _write_inspections(rng, inspections, judgements, findings, findings_per_inspection, source, progress)
     _flush(KeyFigure, figures, progress, "key figures")
     return dict(progress.counts)
+
+
+def _neighbours(rng, councils, progress):
+    """Ten statistical neighbours for each council, from its own run of 153."""
+    links = []
+    for offset in range(0, len(councils), REAL_COUNCILS):
+        group = councils[offset : offset + REAL_COUNCILS]
+        for council in group:
+            others = rng.sample([c for c in group if c is not council], min(NEIGHBOURS, len(group) - 1))
+            links.extend(
+                StatisticalNeighbour(council=council, neighbour=other, rank=rank)
+                for rank, other in enumerate(others, start=1)
+            )
+    StatisticalNeighbour.objects.bulk_create(links, batch_size=BATCH)
+    progress.add("statistical neighbours", len(links))
 
 
 def _write_inspections(rng, inspections, judgements, findings, per_inspection, source, progress):

@@ -189,3 +189,14 @@ def assert_no_axe_violations():
         return results
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached national aggregates of one test's data (keyed by
+    a data version that is rolled back with it) must not meet another test's."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield

@@ -43,6 +43,7 @@ from ..frameworks import (
     Grade,
     judgement_problem,
 )
+from .. import national_cache
 from ..models import Inspection, Judgement, Origin, Source
 
 IMPORT_CHANGE_REASON = "import_ofsted_outcomes"
@@ -918,6 +919,7 @@ class InspectionWriter:
 
     def finish(self):
         """Write what apply() decided, in bulk, and count it."""
+        national_cache.invalidate()  # bulk_create sends no signals
         new = [h for h in self.held if h.is_new]
         if new:
             bulk_create_with_history(

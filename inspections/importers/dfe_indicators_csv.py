@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .. import national_cache
 from ..metrics import METRICS, metric_unit
 from ..models import DatePrecision, KeyFigure, Origin, Source
 from .base import (
@@ -133,6 +134,7 @@ def import_indicators_csv(path, *, progress_stream=None, show_progress=None):
     span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
     stem = str(path).replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     with transaction.atomic():
+        national_cache.invalidate()  # the bulk writes below send no signals
         councils = CouncilIndex()
         if not len(councils):
             raise ImportFileError("no councils in the database: run import_councils first", path)

@@ -18,6 +18,14 @@ from pypdf import PasswordType, PdfReader
 
 from inspections.frameworks import Area, EventType, Framework, Grade
 
+MAX_PAGES = 200  # the most pages a report may have, unless settings.REPORT_UPLOAD_MAX_PAGES says otherwise
+
+
+def max_pages():
+    from django.conf import settings  # noqa: PLC0415
+
+    return getattr(settings, "REPORT_UPLOAD_MAX_PAGES", MAX_PAGES) if settings.configured else MAX_PAGES
+
 
 class ReportError(Exception):
     """Why a file cannot be read as an Ofsted report, in one line."""
@@ -135,6 +143,11 @@ def page_texts(data):
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
                 unlock(reader)
+            # Reports run to a few dozen pages; a file of thousands is not one, and reading it would tie the
+            # server up. Counted before any page's text is read.
+            limit = max_pages()
+            if len(reader.pages) > limit:
+                raise ReportError(f"The PDF has {len(reader.pages)} pages; a report has at most {limit}.")
             return [page.extract_text() or "" for page in reader.pages]
         except ReportError:
             raise

@@ -1,0 +1,207 @@
+"""Middleware that keeps the site safe to run in public (see dashboard/settings.py for their order).
+
+* RequestSizeLimitMiddleware: a body larger than MAX_REQUEST_BYTES is refused (413) from its Content-Length,
+  before anything reads or parses it.
+* ContentSecurityPolicyMiddleware: django-csp's, with the one exception the Django admin needs.
+* ReadReplicaMiddleware: public pages and exports read from the replica (dashboard/routers.py).
+* DatabaseUnavailableMiddleware: a database that cannot be reached is a 503 page, not a traceback.
+* AdminQueryGuardMiddleware: refuses the few query strings that make the admin's lists fail.
+* client_ip: the client's address for django-axes, behind PROXY_COUNT proxies.
+"""
+
+import logging
+import re
+
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.signals import request_finished
+from django.db import connections
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from . import routers
+from .health import DATABASE_ERRORS, database_unavailable_response
+
+logger = logging.getLogger(__name__)
+
+# -- request size ------------------------------------------------------------------------------------------
+
+
+class RequestSizeLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(length)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return render(request, "400.html", status=400)
+        if length > settings.MAX_REQUEST_BYTES:
+            limit_mb = settings.REPORT_UPLOAD_MAX_BYTES / 1_000_000
+            response = render(request, "413.html", {"limit_mb": f"{limit_mb:.0f}"}, status=413)
+            # The body is never read: tell the client not to reuse the connection.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+# -- Content Security Policy -------------------------------------------------------------------------------
+
+# One exception, for the admin only: django-simple-history's history page (every record's "History") has a
+# `style="border-top: 0"` attribute, which a policy without 'unsafe-inline' blocks. Under /admin/, style-src
+# also allows exactly that attribute by its hash ('unsafe-hashes' lets a hash match a style attribute);
+# nothing else inline. Scripts stay 'self' everywhere. tests/security/test_browser_csp.py opens the admin's
+# pages in Chromium and fails on any violation, so an upgrade that adds inline styles shows up there.
+ADMIN_STYLE_HASHES = [
+    "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # style="border-top: 0"
+]
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path_info.startswith(admin_prefix()):
+            replace = dict(parts.replace or {})
+            replace["style-src"] = [SELF, "'unsafe-hashes'", *ADMIN_STYLE_HASHES]
+            parts = PolicyParts(parts.config, parts.update, replace, parts.nonce)
+        return parts
+
+
+_admin_prefix = None
+
+
+def admin_prefix():
+    global _admin_prefix
+    if _admin_prefix is None:
+        _admin_prefix = reverse("admin:index")
+    return _admin_prefix
+
+
+# -- read replica ------------------------------------------------------------------------------------------
+
+
+class ReadReplicaMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        routers.use_replica(False)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if (
+            request.method in ("GET", "HEAD")
+            and match is not None
+            and match.url_name in routers.REPLICA_URL_NAMES
+            and routers.replica_configured()
+        ):
+            # Stays set while a streamed export is written; reset when the response is closed.
+            routers.use_replica(True)
+
+
+def _stop_using_replica(**kwargs):
+    routers.use_replica(False)
+
+
+request_finished.connect(_stop_using_replica, dispatch_uid="dashboard.routers.stop_using_replica")
+
+
+# -- database outages --------------------------------------------------------------------------------------
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 with the site's page, and a Retry-After.
+
+    A streamed response (a CSV export) reads the database only after its 200 header has gone, too late for
+    a 503: before one is handed over, the database it reads is asked a trivial query. Errors raised outside
+    views (in other middleware) get the same page from dashboard.health.server_error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, StreamingHttpResponse) and response.status_code == 200:
+            try:
+                with connections[routers.read_alias()].cursor() as cursor:
+                    cursor.execute("SELECT 1")
+            except DATABASE_ERRORS as error:
+                return self.unavailable(request, error)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            return self.unavailable(request, exception)
+        return None
+
+    def unavailable(self, request, error):
+        # With the traceback: an OperationalError is usually the database gone, but may be a query it refused.
+        logger.error("Database unavailable for %s %s: %s", request.method, request.path, error, exc_info=error)
+        return database_unavailable_response(request)
+
+
+# -- hostile query strings in the admin --------------------------------------------------------------------
+
+DATE_PART = re.compile(r"(^|__)(year|month|day)$")
+DATE_PART_RANGES = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
+
+
+class AdminQueryGuardMiddleware:
+    """Two kinds of query string that make the Django admin's lists fail with a 500, found by
+    tests/security/test_hostile_admin_filters.py; they only come from hand-made links.
+
+    * A NUL character in a search or filter value: PostgreSQL refuses it in a string, and the admin passes
+      filter values to the database unchecked. Answered 400. (The public pages' forms refuse NUL already.)
+    * A year, month or day no date has: a date_hierarchy builds a date from ?<field>__year=&__month=&__day=
+      and catches only ValueError, so a year past 9998 or beyond a C long is a 500 (OverflowError, or year
+      10000 when it adds one); the inspections list's own ?year= filter fails on 0 or 10000. These get what
+      Django gives any other bad filter: the list again with ?e=1.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(admin_prefix()):
+            if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+                return HttpResponseBadRequest("A web address may not hold a NUL character.", content_type="text/plain")
+            if not self.real_dates(request.GET):
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return self.get_response(request)
+
+    @staticmethod
+    def real_dates(params):
+        for key, values in params.lists():
+            match = DATE_PART.search(key)
+            if not match:
+                continue
+            low, high = DATE_PART_RANGES[match[2]]
+            for value in values:
+                if not (value.isascii() and value.isdigit() and len(value) <= 4 and low <= int(value) <= high):
+                    return False
+        return True
+
+
+# -- client address for login lockouts ---------------------------------------------------------------------
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or behind PROXY_COUNT proxies the address the farthest of them saw.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so with N proxies the
+    Nth entry from the right was written by our own outermost proxy; entries to its left came from the
+    client and cannot be trusted.
+    """
+    count = getattr(settings, "PROXY_COUNT", 0)
+    if count:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "")

@@ -1,0 +1,118 @@
+"""Caching of national aggregates (the overview's charts, the full council list, the councils' latest
+grades), invalidated whenever the data change.
+
+Cached values are stored under keys that include a data version read from the database (one small
+query a request, DataVersion), not a version kept in the cache: each gunicorn worker may have a cache
+of its own (the default LocMemCache), and a change made through one worker must show on the next
+request to any of them. The version is a random token, so a database restored from a backup or
+rebuilt from scratch never meets aggregates cached from other data.
+
+What changes the version:
+
+* save and delete of any row of the councils and inspections apps, and changes to their
+  many-to-many links (signals, connected in InspectionsConfig.ready());
+* invalidate(), which bulk operations call themselves, since bulk_create, bulk_update, update() and
+  raw SQL send no signals (the importers, the synthetic data generator, restore, load_data).
+
+Inside a transaction the version changes at the first change, before the row is written (pre_save),
+so that concurrent writers always lock the version row first and cannot deadlock on it, and once a
+transaction: the version row stays locked until the commit, which makes the new version and the new
+data visible together. Outside a transaction it changes after the write (post_save): a request in
+between reads the old version and the new data, and the next one recomputes.
+"""
+
+import secrets
+
+from django.core.cache import cache
+from django.db import connections, router, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+APPS = ("councils", "inspections")
+TIMEOUT = 24 * 60 * 60  # keys change with the data; this only frees memory held by unused aggregates
+_MISSING = object()
+
+
+def _changed_in_transaction():
+    """A marker on the transaction's on-commit list: the version has already changed in it."""
+
+
+def _marked(connection):
+    return any(func is _changed_in_transaction for _sids, func, _robust in connection.run_on_commit)
+
+
+def _model():
+    from .models import DataVersion
+
+    return DataVersion
+
+
+def version():
+    """The current data version (0 before any change was recorded)."""
+    DataVersion = _model()
+    alias = router.db_for_read(DataVersion)
+    connection = connections[alias]
+    if connection.in_atomic_block and _marked(connection):
+        # Read inside the transaction that made a change (a test, or a view that writes and then
+        # reads): the next change in it must change the version again.
+        connection.run_on_commit = [entry for entry in connection.run_on_commit if entry[1] is not _changed_in_transaction]
+    return DataVersion.objects.using(alias).filter(pk=1).values_list("value", flat=True).first() or 0
+
+
+def invalidate(using=None):
+    """Record that the data changed: every cached national aggregate is computed again on next use."""
+    DataVersion = _model()
+    alias = using or router.db_for_write(DataVersion)
+    connection = connections[alias]
+    if connection.in_atomic_block:
+        if _marked(connection):
+            return
+        transaction.on_commit(_changed_in_transaction, using=alias)
+    value = secrets.randbits(62)
+    if not DataVersion.objects.using(alias).filter(pk=1).update(value=value):
+        DataVersion.objects.using(alias).bulk_create([DataVersion(pk=1, value=value)], ignore_conflicts=True)
+
+
+def cached(name, compute, *, data_version=None, timeout=TIMEOUT):
+    """compute()'s value for this data version, from the cache when it is there."""
+    key = f"national:{name}:{version() if data_version is None else data_version}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+# -- signals ------------------------------------------------------------------------------------------
+
+
+def _tracked(model):
+    from simple_history.models import HistoricalChanges
+
+    return (
+        model._meta.app_label in APPS and model is not _model() and not issubclass(model, HistoricalChanges)
+    )
+
+
+def _before_change(sender, using=None, **kwargs):
+    if _tracked(sender) and connections[using].in_atomic_block:
+        invalidate(using)
+
+
+def _after_change(sender, using=None, **kwargs):
+    if _tracked(sender) and not connections[using].in_atomic_block:
+        invalidate(using)
+
+
+def _m2m_changed(sender, action, using=None, **kwargs):
+    if action.startswith("pre_"):
+        _before_change(sender, using=using)
+    else:
+        _after_change(sender, using=using)
+
+
+def connect_signals():
+    pre_save.connect(_before_change, dispatch_uid="national_cache_pre_save")
+    pre_delete.connect(_before_change, dispatch_uid="national_cache_pre_delete")
+    post_save.connect(_after_change, dispatch_uid="national_cache_post_save")
+    post_delete.connect(_after_change, dispatch_uid="national_cache_post_delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="national_cache_m2m_changed")

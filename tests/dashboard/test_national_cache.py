@@ -1,0 +1,91 @@
+"""National aggregates are cached per data version, and any change of the data shows on the next request."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import reverse
+
+from inspections import national_cache
+from inspections.models import DataVersion, Inspection
+
+pytestmark = pytest.mark.django_db
+
+
+def overview(client):
+    response = client.get(reverse("overview"))
+    assert response.status_code == 200
+    return response
+
+
+def test_the_overview_is_served_from_the_cache_until_the_data_change(client, history, django_assert_num_queries):
+    first = overview(client)
+    count = first.context["inspection_count"]
+    with django_assert_num_queries(1):  # the data version only
+        second = overview(client)
+    assert second.content == first.content
+    # A bulk update sends no signal: the cache, unaware, still serves the old figures...
+    Inspection.objects.filter(pk=history.short.pk).update(status=Inspection.Status.DRAFT)
+    assert overview(client).context["inspection_count"] == count
+    # ...until the writer says the data changed, as the importers and the generator do.
+    national_cache.invalidate()
+    assert overview(client).context["inspection_count"] == count - 1
+
+
+def test_a_save_or_delete_shows_on_the_next_request(client, history):
+    count = overview(client).context["inspection_count"]
+    history.focused.theme = "A theme changed by an editor"
+    history.focused.save()
+    assert "A theme changed by an editor" in overview(client).content.decode()
+    history.focused.findings.all().delete()
+    history.focused.delete()
+    assert "A theme changed by an editor" not in overview(client).content.decode()
+    assert overview(client).context["inspection_count"] == count - 1
+
+
+def test_an_admin_edit_shows_on_the_next_request(client, history):
+    assert "Greater London" not in overview(client).content.decode()
+    admin = User.objects.create_superuser("admin", "admin@example.com", "not-used")
+    client.force_login(admin)
+    region = history.council.region
+    response = client.post(
+        reverse("admin:councils_region_change", args=[region.pk]), {"code": region.code, "name": "Greater London"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    client.logout()
+    assert "Greater London" in overview(client).content.decode()
+
+
+def test_changes_in_a_transaction_change_the_version_once(history):
+    before = national_cache.version()
+    with transaction.atomic():
+        history.focused.save()
+        during = DataVersion.objects.get().value
+        history.short.save()
+        assert DataVersion.objects.get().value == during  # once a transaction: the row stays locked till commit
+    assert during != before
+
+
+def test_a_change_after_reading_the_version_in_the_same_transaction_changes_it_again(history):
+    # As in a test, or a view that writes and then reads: the page must show the second change too.
+    with transaction.atomic():
+        history.focused.save()
+        first = national_cache.version()
+        history.short.save()
+        assert national_cache.version() != first
+
+
+def test_a_rolled_back_change_leaves_the_version(history):
+    before = national_cache.version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        history.focused.save()
+        raise RuntimeError
+    assert national_cache.version() == before
+
+
+def test_the_council_list_shows_a_change_at_once(client, history):
+    response = client.get(reverse("council-list"))
+    assert [c.name for c in response.context["councils"] if c.slug == "tower-hamlets"]
+    council = history.council
+    council.name = "Tower Hamlets (renamed)"
+    council.save()
+    assert "Tower Hamlets (renamed)" in client.get(reverse("council-list")).content.decode()
