@@ -23,6 +23,7 @@ conflicts.
 import re
 import unicodedata
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -132,22 +133,25 @@ def parse_aliases(text, own_name):
     return result
 
 
+@dataclass
 class _Row:
     """One council as the file gives it."""
 
-    def __init__(self, *, line, name, la_code, ons_code, ofsted_urn, region, la_type, population_0_25):
-        self.line = line
-        self.name = name
-        self.la_code = la_code
-        self.ons_code = ons_code
-        self.ofsted_urn = ofsted_urn
-        self.region = region
-        self.la_type = la_type
-        self.population_0_25 = population_0_25
-        self.neighbours = []
-        self.neighbour_ons = []
-        self.aliases = []  # (kind, value)
-        self.is_current = la_code not in REORGANISATIONS
+    line: int
+    name: str
+    la_code: str
+    ons_code: str
+    ofsted_urn: str
+    region: str
+    la_type: str
+    population_0_25: int | None
+    neighbours: list = field(default_factory=list)
+    neighbour_ons: list = field(default_factory=list)
+    aliases: list = field(default_factory=list)  # (kind, value)
+
+    @property
+    def is_current(self):
+        return self.la_code not in REORGANISATIONS
 
 
 def _parse_rows(rows, summary):

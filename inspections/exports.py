@@ -11,7 +11,7 @@ import functools
 import io
 import itertools
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import (
@@ -112,7 +112,6 @@ class Dataset:
     filterset_class: type
     base_queryset: callable
     rows: callable
-    text_columns: tuple = field(default=())
 
     @property
     def header(self):
@@ -124,6 +123,14 @@ class Dataset:
 
 def choices_allowed(choices):
     return ", ".join(value for value, _label in choices)
+
+
+# The council's identity, described alike in every dataset that carries it.
+COUNCIL = Column("council", "The council's name")
+COUNCIL_SLUG = Column("council_slug", "The council's identifier in this app's URLs and filters")
+ONS_CODE = Column("ons_code", "The council's current ONS code", allowed="E06…, E08…, E09…, E10…")
+LA_CODE = Column("la_code", "The council's DfE three-digit local authority code", allowed="three digits")
+REGION = Column("region", "English region")
 
 
 # -- councils ---------------------------------------------------------------------------------------
@@ -164,12 +171,12 @@ def _council_rows(queryset):
 
 
 COUNCIL_COLUMNS = (
-    Column("council", "The council's name"),
-    Column("council_slug", "The council's identifier in this app's URLs and filters"),
-    Column("ons_code", "ONS code (current)", allowed="E06…, E08…, E09…, E10…"),
-    Column("la_code", "DfE three-digit local authority code", allowed="three digits"),
+    COUNCIL,
+    COUNCIL_SLUG,
+    ONS_CODE,
+    LA_CODE,
     Column("ofsted_urn", "Ofsted's unique reference number for the council"),
-    Column("region", "English region"),
+    REGION,
     Column("la_type", "Type of local authority", allowed=choices_allowed(Council.LAType.choices)),
     Column("last_inspection_date", "Start of the most recent published inspection or visit", "date (YYYY-MM-DD)"),
     Column("last_event_type", "Kind of that inspection or visit", allowed=choices_allowed(EventType.choices)),
@@ -210,11 +217,11 @@ def _inspection_rows(queryset):
 
 INSPECTION_COLUMNS = (
     Column("inspection_id", "This app's identifier of the inspection (its page is /inspections/<id>/)", "integer"),
-    Column("council", "The council's name"),
-    Column("council_slug", "The council's identifier in this app"),
-    Column("ons_code", "ONS code of the council"),
-    Column("la_code", "DfE code of the council"),
-    Column("region", "English region"),
+    COUNCIL,
+    COUNCIL_SLUG,
+    ONS_CODE,
+    LA_CODE,
+    REGION,
     Column("event_type", "Kind of inspection or visit", allowed=choices_allowed(EventType.choices)),
     Column("framework", "Ofsted framework (empty where no source says)", allowed=choices_allowed(Framework.choices)),
     Column("start_date", "First day on site (first of the month where only the month is known)", "date (YYYY-MM-DD)"),
@@ -286,10 +293,10 @@ def _judgement_rows(queryset):
 
 JUDGEMENT_COLUMNS = (
     Column("inspection_id", "The inspection the judgement belongs to", "integer"),
-    Column("council", "The council's name"),
-    Column("council_slug", "The council's identifier in this app"),
-    Column("ons_code", "ONS code of the council"),
-    Column("region", "English region"),
+    COUNCIL,
+    COUNCIL_SLUG,
+    ONS_CODE,
+    REGION,
     Column("event_type", "Kind of inspection", allowed=choices_allowed(EventType.choices)),
     Column("framework", "Ofsted framework", allowed=choices_allowed(Framework.choices)),
     Column("start_date", "First day of the inspection", "date (YYYY-MM-DD)"),
@@ -326,8 +333,8 @@ def _finding_rows(queryset):
 FINDING_COLUMNS = (
     Column("finding_id", "This app's identifier of the finding", "integer"),
     Column("inspection_id", "The inspection it comes from", "integer"),
-    Column("council", "The council's name"),
-    Column("council_slug", "The council's identifier in this app"),
+    COUNCIL,
+    COUNCIL_SLUG,
     Column("start_date", "First day of the inspection", "date (YYYY-MM-DD)"),
     Column("event_type", "Kind of inspection or visit", allowed=choices_allowed(EventType.choices)),
     Column("kind", "The report's heading it stands under", allowed=choices_allowed(Finding.Kind.choices)),
@@ -356,9 +363,9 @@ def _key_figure_rows(queryset):
 
 
 KEY_FIGURE_COLUMNS = (
-    Column("council", "The council's name"),
-    Column("council_slug", "The council's identifier in this app"),
-    Column("ons_code", "ONS code of the council"),
+    COUNCIL,
+    COUNCIL_SLUG,
+    ONS_CODE,
     Column("metric", "What is counted or measured", allowed=", ".join(METRICS)),
     Column("value", "The number; where the source gives none, its code instead (c, x, z, u, low)", "number or code"),
     Column("unit", "Unit of value", allowed=choices_allowed(Unit.choices)),
