@@ -1,6 +1,5 @@
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -37,66 +36,6 @@ class CouncilQuerySet(models.QuerySet):
 
     def former(self):
         return self.filter(is_current=False)
-
-    def with_latest_grades(self):
-        """Annotate each council with its latest and previous full (graded, published) inspections.
-
-        Adds latest_inspection_id, latest_inspection_date (its start date, or its publication date where
-        the start is not recorded), latest_inspection_type,
-        previous_inspection_id, latest_overall_grade and previous_overall_grade (overall effectiveness
-        at those inspections, None where not judged), their 1-4 scores (1 is best) and overall_change
-        (improved / declined / unchanged, None when either grade is missing). Correlated subqueries:
-        one query however many councils.
-        """
-        from inspections.frameworks import Area
-        from inspections.models import Inspection, Judgement, grade_score_expression
-        from inspections.schedule import GradeChange
-
-        # Placed by start date, or by publication date where no source gives the start.
-        full = (
-            Inspection.objects.published()
-            .graded()
-            .filter(council=OuterRef("pk"))
-            .annotate(event_date=Coalesce("start_date", "published_date"))
-            .filter(event_date__isnull=False)
-            .order_by("-event_date", "-pk")
-        )
-
-        def overall(inspection_ref, value):
-            # order_by(): the default ordering would join councils_council inside the subquery and
-            # shadow the outer query's table.
-            judgements = (
-                Judgement.objects.filter(inspection_id=OuterRef(inspection_ref), area=Area.OVERALL_EFFECTIVENESS)
-                .order_by()
-                .annotate(score=grade_score_expression("grade"))
-            )
-            return Subquery(judgements.values(value)[:1])
-
-        # Each annotation is its own subquery (SQLite and PostgreSQL evaluate a repeated expression
-        # again each time it appears), so scores are read directly rather than derived from grades.
-        return (
-            self.annotate(
-                latest_inspection_id=Subquery(full.values("pk")[:1]),
-                latest_inspection_date=Subquery(full.values("event_date")[:1]),
-                latest_inspection_type=Subquery(full.values("event_type")[:1]),
-                previous_inspection_id=Subquery(full.values("pk")[1:2]),
-            )
-            .annotate(
-                latest_overall_grade=overall("latest_inspection_id", "grade"),
-                previous_overall_grade=overall("previous_inspection_id", "grade"),
-                latest_overall_score=overall("latest_inspection_id", "score"),
-                previous_overall_score=overall("previous_inspection_id", "score"),
-            )
-            .annotate(
-                overall_change=Case(
-                    When(latest_overall_score__lt=F("previous_overall_score"), then=Value(GradeChange.IMPROVED)),
-                    When(latest_overall_score__gt=F("previous_overall_score"), then=Value(GradeChange.DECLINED)),
-                    When(latest_overall_score=F("previous_overall_score"), then=Value(GradeChange.UNCHANGED)),
-                    default=None,
-                    output_field=models.CharField(),
-                )
-            )
-        )
 
     def comparison_group(self, council):
         """The council, the other councils of its region and its statistical neighbours.
@@ -202,16 +141,6 @@ class Council(models.Model):
 
     def ordered_neighbours(self):
         return [link.neighbour for link in self.neighbour_links.select_related("neighbour").order_by("rank")]
-
-    def last_full_inspection(self):
-        return self.inspections.last_full_inspection()
-
-    def months_since_last_full_inspection(self, today=None):
-        return self.inspections.months_since_last_full_inspection(today)
-
-    def next_inspection_due(self, today=None):
-        """What Ofsted is expected to do next under the ILACS rules (an inspections.schedule.NextInspection)."""
-        return self.inspections.next_inspection_due(today)
 
 
 class CouncilAlias(models.Model):

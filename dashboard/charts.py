@@ -13,10 +13,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from inspections.frameworks import GRADE_SCORES, Area, EventType, Framework, Grade, area_wording
+from inspections.frameworks import GRADE_SCORES, EventType, Framework, Grade, area_wording
 from inspections.metrics import METRICS, Unit
 from inspections.models import format_date
-from inspections.schedule import GradeChange, event_date, grade_change
+from inspections.grades import LINES, GradeChange, grade_change
+from inspections.schedule import event_date
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 TEXT_COLOUR = "#0b0c0c"
@@ -97,22 +98,6 @@ SCORE_TICKS = [1, 2, 3, 4]
 SCORE_TICK_TEXT = ["1 Outstanding", "2 Good", "3 Requires<br>improvement<br>or adequate", "4 Inadequate"]
 # The council page's two time charts share their left and right margins, so their time axes line up.
 TIME_CHART_MARGIN = {"l": 120, "r": 20}
-# Short names for the lines of the grade chart (the table and hover text use Ofsted's wording).
-AREA_SHORT = {
-    Area.OVERALL_EFFECTIVENESS: "Overall effectiveness",
-    Area.LEADERSHIP: "Leaders",
-    Area.HELP_AND_PROTECTION: "Help and protection",
-    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS: "Children in care and care leavers",
-    Area.CHILDREN_IN_CARE: "Children in care",
-    Area.CARE_LEAVERS: "Care leavers",
-    Area.LOOKED_AFTER_AND_PERMANENCE: "Looked after and permanence",
-    Area.ADOPTION: "Adoption",
-    Area.LSCB: "Safeguarding board (LSCB)",
-    Area.SAFEGUARDING_OVERALL: "Safeguarding (2009-12)",
-    Area.SAFEGUARDING_CAPACITY: "Safeguarding capacity (2009-12)",
-    Area.LOOKED_AFTER_OVERALL: "Looked after children (2009-12)",
-    Area.LOOKED_AFTER_CAPACITY: "Looked after capacity (2009-12)",
-}
 # Lines that share a grade would hide each other: each area's line sits a little above or below the
 # grade it shows (hover text and the table give the grade itself).
 OFFSET_STEP = 0.045
@@ -239,36 +224,41 @@ def time_axis_range(inspections, key_figures=()):
 
 
 def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
-    """One line per judgement area across a council's graded inspections, on Ofsted's 1-4 scale.
+    """One line per judgement line (grades.LINES) across a council's graded inspections, on Ofsted's 1-4 scale.
 
     inspections: the council's published inspections, oldest first, with judgements prefetched (visits
-    are skipped). An area not judged at an inspection is a gap in its line; lines cross framework
-    changes, each marked by a vertical line. "Adequate" (2009-12) and "requires improvement" share
-    score 3 but differ in marker (hollow for adequate), hover text and table.
+    are skipped). A line follows an area across frameworks as grades.py compares it (e.g. "children in
+    care" through SIF's "looked after and achieving permanence"); a gap is an inspection that judged no
+    area of the line; framework changes are marked by a vertical line. "Adequate" (2009-12) and
+    "requires improvement" share score 3 but differ in marker (hollow for adequate), hover text and table.
     """
     graded = [i for i in inspections if i.start_date and i.is_graded and list(i.judgements.all())]
-    areas = []
-    for inspection in graded:
-        for judgement in inspection.judgements.all():
-            if judgement.area not in areas:
-                areas.append(judgement.area)
-    areas.sort(key=lambda a: Area.values.index(a))
 
+    def judgement_in(inspection, line):
+        found = [j for j in inspection.judgements.all() if j.area in line.areas]
+        return min(found, key=lambda j: line.areas.index(j.area), default=None)
+
+    lines = [
+        line
+        for line in LINES
+        if any(j.area in line.home for inspection in graded for j in inspection.judgements.all())
+    ]
     traces = []
-    for index, area in enumerate(areas):
+    for index, line in enumerate(lines):
         colour, symbol, dash = SERIES_STYLES[index % len(SERIES_STYLES)]
-        offset = round((index - (len(areas) - 1) / 2) * OFFSET_STEP, 3)
+        offset = round((index - (len(lines) - 1) / 2) * OFFSET_STEP, 3)
         xs, ys, texts, symbols = [], [], [], []
         for inspection in graded:
-            grade = next((j.grade for j in inspection.judgements.all() if j.area == area), None)
+            judgement = judgement_in(inspection, line)
+            grade = judgement.grade if judgement else None
             score = GRADE_SCORES.get(grade)
             xs.append(iso(inspection.start_date))
             ys.append(score + offset if score else None)
             framework = FRAMEWORK_SHORT.get(inspection.framework, "")
             texts.append(
-                f"{area_wording(inspection.framework, area)}<br>{grade_label(grade)} ({framework}, "
+                f"{area_wording(inspection.framework, judgement.area)}<br>{grade_label(grade)} ({framework}, "
                 f"{format_date(inspection.start_date, inspection.date_precision)})"
-                if grade
+                if judgement
                 else ""
             )
             symbols.append(symbol.replace("-open", "") + "-open" if grade == Grade.ADEQUATE else symbol)
@@ -276,7 +266,7 @@ def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": AREA_SHORT.get(area, Area(area).label),
+                "name": line.label,
                 "x": xs,
                 "y": ys,
                 "text": texts,
@@ -288,7 +278,7 @@ def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
         )
 
     shapes, annotations = framework_markers(graded)
-    legend_rows = (len(areas) + 2) // 3
+    legend_rows = (len(lines) + 2) // 3
     height = 400 + 22 * legend_rows
     layout = base_layout(
         "Grades at each inspection",
@@ -318,17 +308,20 @@ def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
 
     table = Table(
         caption="Grades at each graded inspection",
-        head=["Inspection", "Framework", *(AREA_SHORT.get(area, Area(area).label) for area in areas)],
+        head=["Inspection", "Framework", *(line.label for line in lines)],
     )
     for inspection in graded:
-        by_area = {j.area: j.grade for j in inspection.judgements.all()}
+        cells = []
+        for line in lines:
+            judgement = judgement_in(inspection, line)
+            cells.append(GradeCell(judgement.grade) if judgement else "Not judged")
         table.rows.append(
             [
                 LinkCell(
                     f"{inspection.get_event_type_display()}, {inspection.dates_display}", inspection.get_absolute_url()
                 ),
                 FRAMEWORK_SHORT.get(inspection.framework, "Not known"),
-                *(GradeCell(by_area[area]) if area in by_area else "Not judged" for area in areas),
+                *cells,
             ]
         )
 
@@ -337,7 +330,8 @@ def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
         summary = (
             f"Ofsted's grades for each judgement area at the council's {len(graded)} graded "
             f"inspection{'s' if len(graded) != 1 else ''} from {first.start_date.year} to {last.start_date.year}, "
-            "on Ofsted's 1 (outstanding) to 4 (inadequate) scale; gaps are areas not judged, dashed lines "
+            "on Ofsted's 1 (outstanding) to 4 (inadequate) scale; each line follows an area through the "
+            "frameworks' changes of wording (hover for the area as judged); gaps are areas not judged, dashed lines "
             "mark changes of inspection framework, lines sharing a grade are drawn just apart, and hollow "
             "markers are \u201cadequate\u201d (2009-12), not \u201crequires improvement\u201d."
         )

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 
-from . import health, views
+from . import export_views, health, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
@@ -9,7 +9,8 @@ urlpatterns = [
     path("councils/<slug:slug>/", views.council_detail, name="council-detail"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
     path("findings/", views.finding_search, name="finding-search"),
-    path("export/", include("inspections.urls")),
+    path("export/", export_views.export_index, name="export-index"),
+    path("export/<str:name>.csv", export_views.export_csv, name="export-csv"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -11,35 +11,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from councils.filtersets import CouncilFilterSet
 from councils.models import Council
-from inspections import national_cache, schedule
-from inspections.filtersets import FindingFilterSet
-from inspections.frameworks import Area, Grade, area_wording
-from inspections.models import Finding, Inspection, Judgement, KeyFigure
+from inspections import grades, national_cache, schedule
+from inspections.filtering import errors_as_list
+from inspections.filtersets import CouncilFilterSet, FindingFilterSet
+from inspections.frameworks import Area, area_wording
+from inspections.models import Finding, Inspection, KeyFigure
 
 from . import charts
-from .filtering import errors_as_list
 from .forms_ui import govuk_filter_form
 
-# Columns of the comparison tables: the ILACS areas, with the areas other frameworks (or earlier ILACS
-# inspections) judged in their place, so that councils inspected under different rules line up.
-COMPARISON_COLUMNS = [
-    ("Overall effectiveness", [Area.OVERALL_EFFECTIVENESS]),
-    ("Leaders", [Area.LEADERSHIP]),
-    ("Help and protection", [Area.HELP_AND_PROTECTION]),
-    (
-        "Children in care",
-        [Area.CHILDREN_IN_CARE, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.LOOKED_AFTER_AND_PERMANENCE],
-    ),
-    ("Care leavers", [Area.CARE_LEAVERS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS]),
-]
-
-# Where an area was judged jointly before it was split (ILACS, 1 January 2023), compare with the joint one.
-EARLIER_AREAS = {
-    Area.CHILDREN_IN_CARE: [Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS],
-    Area.CARE_LEAVERS: [Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS],
-}
+# Columns of the comparison tables: what ILACS judges today, each with the areas that came before it.
+COMPARISON_LINES = grades.COUNCIL_LINES[:5]
 
 FINDINGS_PER_PAGE = 50
 COUNCILS_PER_PAGE = 100  # England's 153 councils on two pages
@@ -75,22 +58,21 @@ def overview(request):
 
 
 def overview_data():
-    latest = list(Council.objects.current().with_latest_grades().values_list("region__name", "latest_overall_grade"))
-    pairs = [
-        (previous, grade)
-        for previous, grade in Judgement.objects.published()
-        .overall()
-        .with_previous_grade()
+    latest = list(
+        grades.with_latest_grades(Council.objects.current()).values_list("region__name", "overall_effectiveness_grade")
+    )
+    pairs = list(
+        grades.with_previous(grades.counted_judgements().filter(area=Area.OVERALL_EFFECTIVENESS))
+        .exclude(previous_grade=None)
         .values_list("previous_grade", "grade")
-        if previous
-    ]
+    )
     activity = list(Inspection.objects.published().count_by_year_and_type())
     recent = list(Inspection.objects.public().newest_first().prefetch_related("judgements")[:10])
     for inspection in recent:
         inspection.overall_grade = schedule.judgement_grade(inspection, Area.OVERALL_EFFECTIVENESS)
     context = {
         "council_count": len(latest),
-        "inspection_count": sum(row["n"] for row in activity),
+        "inspection_count": Inspection.objects.published().count(),
         "charts": [
             charts.latest_grade_chart(grade for _region, grade in latest),
             charts.region_grades_chart(latest),
@@ -131,20 +113,33 @@ def council_list(request):
 
 
 def comparison_rows(council):
-    """Statistical neighbours (in DfE's order) and the region's current councils, each with latest grades."""
-    group = list(
-        Council.objects.comparison_group(council).with_latest_grades().select_related("region").order_by("name")
+    """Statistical neighbours (in DfE's order) and the region's current councils, each with latest grades.
+
+    Three queries: the councils, their full inspections and those inspections' judgements; grades.py's
+    rules then run over them as on the council's own page.
+    """
+    group = list(Council.objects.comparison_group(council).select_related("region").order_by("name"))
+    full = (
+        Inspection.objects.published()
+        .graded()
+        .filter(council__in=[other.pk for other in group])
+        .prefetch_related("judgements")
     )
-    latest_ids = [c.latest_inspection_id for c in group if c.latest_inspection_id]
-    grades = {}
-    for judgement in Judgement.objects.filter(inspection_id__in=latest_ids).only("inspection_id", "area", "grade"):
-        grades.setdefault(judgement.inspection_id, {})[judgement.area] = judgement.grade
+    by_council = {}
+    for inspection in full:
+        by_council.setdefault(inspection.council_id, []).append(inspection)
     rows = []
     for other in group:
-        by_area = grades.get(other.latest_inspection_id, {})
-        cells = []
-        for _label, areas in COMPARISON_COLUMNS:
-            cells.append(next((by_area[a] for a in areas if a in by_area), None))
+        latest = grades.latest_grades(by_council.get(other.pk, []), COMPARISON_LINES)
+        other.latest_full_inspection = latest[0].latest_inspection
+        cells = [
+            {
+                "grade": entry.last_given.judgement.grade if entry.last_given else None,
+                "given": entry.last_given.judgement.inspection if entry.last_given else None,
+                "status": entry.status,
+            }
+            for entry in latest
+        ]
         rows.append({"council": other, "grades": cells, "is_self": other.pk == council.pk})
     neighbours = sorted((r for r in rows if r["council"].neighbour_rank), key=lambda r: r["council"].neighbour_rank)
     region = [r for r in rows if r["council"].in_region and (r["council"].is_current or r["is_self"])]
@@ -158,12 +153,10 @@ def council_detail(request, slug):
     council = get_object_or_404(
         Council.objects.select_related("region").prefetch_related("successors", "predecessors"), slug=slug
     )
-    inspections = (
-        council.inspections.published()
-        .prefetch_related(
+    inspections = schedule.timeline_order(
+        council.inspections.published().prefetch_related(
             "judgements", Prefetch("findings", queryset=Finding.objects.order_by("kind", "order")), "sources"
         )
-        .in_timeline_order()
     )
     key_figures = list(
         KeyFigure.objects.filter(council=council, metric__in=charts.CONTEXT_METRICS)
@@ -171,7 +164,6 @@ def council_detail(request, slug):
         .order_by("metric", "date", "pk")
     )
     today = timezone.localdate()
-    last_full = schedule.last_full_inspection(inspections)
     x_range = charts.time_axis_range(inspections, key_figures)
     neighbours, region = comparison_rows(council)
     timeline = [
@@ -182,18 +174,18 @@ def council_detail(request, slug):
         }
         for inspection in inspections
     ]
+    latest = [entry for entry in grades.latest_grades(inspections, grades.COUNCIL_LINES) if entry.last_given]
     context = {
         "council": council,
         "timeline": timeline,
-        "last_full": last_full,
-        "latest_judgements": [(area_wording(j.framework, j.area), j.grade) for j in ordered_judgements(last_full)]
-        if last_full
-        else [],
+        "last_full": grades.latest_full_inspection(inspections),
+        "latest_grades": latest,
+        "change_words": grades.CHANGE_WORDS,
         "months_since_last_full": schedule.months_since_last_full_inspection(inspections, today),
         "next_due": schedule.next_inspection_due(inspections, today),
         "grade_chart": charts.grade_history_chart(inspections, x_range),
         "context_chart": charts.context_indicators_chart(key_figures, inspections, x_range),
-        "comparison_columns": [label for label, _areas in COMPARISON_COLUMNS],
+        "comparison_columns": [line.label for line in COMPARISON_LINES],
         "neighbours": neighbours,
         "region_rows": region,
         "with_findings": [entry for entry in timeline if entry["findings"]],
@@ -204,27 +196,22 @@ def council_detail(request, slug):
 # -- Inspection page ---------------------------------------------------------------------------------
 
 
-def judgement_rows(inspection, previous):
-    previous_grades = {j.area: j for j in previous.judgements.all()} if previous else {}
+def judgement_rows(inspection, steps):
+    """The inspection's judgements in report order, each with its previous grade and change (grades.py)."""
     rows = []
     for judgement in ordered_judgements(inspection):
-        before = previous_grades.get(judgement.area)
-        joint = False
-        if before is None:
-            for area in EARLIER_AREAS.get(judgement.area, []):
-                if area in previous_grades:
-                    before, joint = previous_grades[area], True
-                    break
+        step = steps[judgement.pk]
+        previous = step.previous
         rows.append(
             {
                 "area": area_wording(judgement.framework, judgement.area),
                 "grade": judgement.grade,
-                "previous": before,
-                "previous_joint": joint,
-                "change": schedule.grade_change(before.grade, judgement.grade) if before else None,
-                "different_scale": bool(
-                    before and {before.grade, judgement.grade} == {Grade.ADEQUATE, Grade.REQUIRES_IMPROVEMENT}
-                ),
+                "previous": previous,
+                "previous_area": area_wording(previous.framework, previous.area) if previous else "",
+                "previous_inspection": previous.inspection if previous else None,
+                "compared_with_other_area": step.compared_with_other_area,
+                "change": step.change,
+                "different_scale": step.different_scale,
             }
         )
     return rows
@@ -249,12 +236,17 @@ def inspection_detail(request, pk):
     position = next((index for index, other in enumerate(ordered) if other.pk == inspection.pk), None)
     if position is None:  # pragma: no cover - the inspection is one of its council's published ones
         raise Http404
-    previous_full = schedule.previous_full_inspection(siblings, inspection) if inspection.is_graded else None
+    # Prefetching sets each judgement's inspection, so previous grades link to their inspections freely.
+    steps = grades.grade_steps(siblings)
+    judgements = judgement_rows(ordered[position], steps) if inspection.is_graded else []
+    here = (grades.placed_on(inspection), inspection.pk)
+    earlier = [i for i in grades.full_inspections(siblings) if here[0] and (grades.placed_on(i), i.pk) < here]
     context = {
         "inspection": inspection,
         "council": inspection.council,
-        "judgements": judgement_rows(inspection, previous_full),
-        "previous_full": previous_full,
+        "judgements": judgements,
+        "previous_full": earlier[-1] if earlier else None,
+        "change_words": grades.CHANGE_WORDS,
         "findings": findings_by_kind(inspection.findings.all()),
         "sources": sorted(
             inspection.sources.all(), key=lambda s: (s.published_date is None, s.published_date, s.title)

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import grades
 from .frameworks import Area, Grade, areas_for, grades_for, rules_for_browser
 from .importers.report_import import import_report
 from .importers.report_pdf import ReportError
@@ -208,11 +209,23 @@ class InspectionAdmin(TrackerAdmin):
 
 @admin.register(Judgement)
 class JudgementAdmin(TrackerAdmin):
-    list_display = ["inspection", "area", "grade"]
+    list_display = ["inspection", "area", "grade", "previous_grade", "change"]
     list_filter = ["framework", "area", "grade"]
     search_fields = ["inspection__council__name"]
     autocomplete_fields = ["inspection", "source"]
     list_select_related = ["inspection__council"]
+
+    def get_queryset(self, request):
+        # Editors see what each grade does to the council's record, by the rules the public pages use.
+        return grades.with_previous(super().get_queryset(request))
+
+    @admin.display(description="previous grade (same area or the one it replaced)", ordering="previous_grade")
+    def previous_grade(self, obj):
+        return Grade(obj.previous_grade).label if obj.previous_grade else "–"
+
+    @admin.display(description="change", ordering="change")
+    def change(self, obj):
+        return grades.GradeChange(obj.change).label
 
 
 @admin.register(Finding)

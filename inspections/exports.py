@@ -29,16 +29,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, ExtractMonth, ExtractYear
-from django.db.models.lookups import GreaterThan, LessThan
 
-from councils.filtersets import CouncilFilterSet
 from councils.models import Council
 
-from .filtersets import FindingFilterSet, InspectionFilterSet, JudgementFilterSet, KeyFigureFilterSet
+from . import grades
 from .copy import copy_csv
+from .filtersets import CouncilFilterSet, FindingFilterSet, InspectionFilterSet, JudgementFilterSet, KeyFigureFilterSet
 from .frameworks import Area, EventType, Framework, Grade
 from .metrics import METRICS, Unit
-from .models import Finding, Inspection, Judgement, KeyFigure, grade_score_expression
+from .models import DatePrecision, Finding, Inspection, Judgement, KeyFigure
 
 # OWASP CSV injection: a spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -135,38 +134,95 @@ REGION = Column("region", "English region")
 
 # -- councils ---------------------------------------------------------------------------------------
 
-COUNCIL_AREAS = list(Area.values)
+COUNCIL_LINES = grades.COUNCIL_LINES
+PRECISION_ALLOWED = choices_allowed(DatePrecision.choices)
+
+
+def precision_column(name, of):
+    return Column(name, f"How precisely the sources give {of}: the day, or only the month or year", allowed=PRECISION_ALLOWED)
 
 
 def _councils_queryset():
+    # Words are made inside each subquery: an annotation is inlined again wherever it is used, and
+    # grade_words() uses its column once per grade, so words made outside would run a subquery five times.
     latest_event = Inspection.objects.published().filter(council=OuterRef("pk")).exclude(start_date=None)
     latest_event = latest_event.order_by("-start_date", "-pk")
     annotations = {
-        "last_inspection_date": Subquery(latest_event.values("start_date")[:1]),
+        "last_event_date": Subquery(latest_event.values("start_date")[:1]),
+        "last_event_date_precision": Subquery(latest_event.values("date_precision")[:1]),
         "last_event_type": Subquery(latest_event.values("event_type")[:1]),
     }
-    for area in COUNCIL_AREAS:
-        # The grade in words is made inside the subquery: an annotation is inlined again wherever it is
-        # used, and grade_words() uses its column once per grade, so words made outside would run this
-        # subquery five times a row.
-        latest_judgement = (
-            Judgement.objects.published()
-            .filter(inspection__council=OuterRef("pk"), area=area)
-            .order_by("-inspection__start_date", "-inspection_id")
+    queryset = grades.with_latest_grades(Council.objects.select_related("region"), lines=COUNCIL_LINES)
+    for line in COUNCIL_LINES:
+        in_line = grades.line_judgements(line).annotate(words=grade_words("grade"))
+        at_latest = (
+            grades.counted_judgements()
+            .filter(inspection_id=OuterRef("latest_inspection_id"), area__in=line.areas)
             .annotate(words=grade_words("grade"))
         )
-        annotations[f"latest_{area}"] = Subquery(latest_judgement.values("words")[:1])
-    return Council.objects.select_related("region").annotate(**annotations)
+        annotations[f"{line.key}_at_latest"] = Case(
+            When(latest_inspection_id__isnull=True, then=Value("")),
+            default=Coalesce(
+                Subquery(at_latest.values("words")[:1]),
+                Case(
+                    When(latest_inspection_has_grades=True, then=Value(grades.LatestStatus.NOT_GIVEN.label)),
+                    default=Value(grades.LatestStatus.NOT_RECORDED.label),
+                ),
+            ),
+            output_field=CharField(),
+        )
+        annotations[f"{line.key}_words"] = Subquery(in_line.values("words")[:1])
+        annotations[f"{line.key}_previous_words"] = Subquery(in_line.values("words")[1:2])
+    return queryset.annotate(**annotations)
 
 
 def _council_rows(queryset):
+    per_line = []
+    for line in COUNCIL_LINES:
+        key = line.key
+        per_line += [
+            f"{key}_at_latest",
+            f"{key}_words",
+            f"{key}_area",
+            f"{key}_inspection_id",
+            IsoDate(f"{key}_date"),
+            f"{key}_date_precision",
+            f"{key}_previous_words",
+            f"{key}_change",
+        ]
     return queryset.values_list(
         *map(safe_text, ["name", "slug", "ons_code", "la_code", "ofsted_urn", "region__name"]),
         "la_type",
-        IsoDate("last_inspection_date"),
+        "latest_inspection_id",
+        "latest_inspection_type",
+        IsoDate("latest_inspection_date"),
+        "latest_inspection_date_precision",
+        months_since("latest_inspection_date", datetime.date.today()),
+        IsoDate("last_event_date"),
+        "last_event_date_precision",
         "last_event_type",
-        *(f"latest_{area}" for area in COUNCIL_AREAS),
-        months_since("last_inspection_date", datetime.date.today()),
+        *per_line,
+    )
+
+
+def _line_columns(line):
+    key, label = line.key, line.label.lower()
+    areas = choices_allowed([(area, "") for area in line.areas])
+    return (
+        Column(
+            key,
+            f"Grade for {label} at the latest full inspection, in Ofsted's words; “Not given” where that inspection "
+            "gave none in this area (from April 2026 Ofsted gives no overall grade), “Not recorded” where its "
+            "grades are not recorded here; empty for a council with no full inspection",
+            allowed=f"{GRADE_ALLOWED}, Not given, Not recorded",
+        ),
+        Column(f"{key}_last_given", f"The most recent grade given for {label}, whichever inspection gave it", allowed=GRADE_ALLOWED),
+        Column(f"{key}_last_given_area", "The judgement area as Ofsted named it then (frameworks renamed and regrouped areas)", allowed=areas),
+        Column(f"{key}_last_given_inspection_id", "The inspection that gave it (its page is /inspections/<id>/)", "integer"),
+        Column(f"{key}_last_given_date", "That inspection's start date (first of the month or year where only that is known)", "date (YYYY-MM-DD)"),
+        precision_column(f"{key}_last_given_date_precision", "that date"),
+        Column(f"{key}_previous", f"The grade for {label} before the last given one", allowed=GRADE_ALLOWED),
+        Column(f"{key}_change", "How the score moved from the previous grade to the last given one (“first” where there was none)", allowed=CHANGE_ALLOWED),
     )
 
 
@@ -178,14 +234,16 @@ COUNCIL_COLUMNS = (
     Column("ofsted_urn", "Ofsted's unique reference number for the council"),
     REGION,
     Column("la_type", "Type of local authority", allowed=choices_allowed(Council.LAType.choices)),
-    Column("last_inspection_date", "Start of the most recent published inspection or visit", "date (YYYY-MM-DD)"),
+    Column("latest_inspection_id", "The council's latest published full (graded) inspection", "integer"),
+    Column("latest_inspection_type", "Kind of that inspection", allowed=choices_allowed(EventType.choices)),
+    Column("latest_inspection_date", "Its start date, or its publication date where the start is not recorded", "date (YYYY-MM-DD)"),
+    precision_column("latest_inspection_date_precision", "latest_inspection_date"),
+    Column("months_since_latest_inspection", "Whole months from latest_inspection_date to the export date", "integer"),
+    Column("last_event_date", "Start of the most recent published inspection or visit of any kind", "date (YYYY-MM-DD)"),
+    precision_column("last_event_date_precision", "last_event_date"),
     Column("last_event_type", "Kind of that inspection or visit", allowed=choices_allowed(EventType.choices)),
-    *(
-        Column(f"latest_{area}", f"Latest grade for “{Area(area).label}”", allowed=GRADE_ALLOWED)
-        for area in COUNCIL_AREAS
-    ),
-    Column("months_since_last_inspection", "Whole months from last_inspection_date to the export date", "integer"),
-)
+    *(column for line in COUNCIL_LINES for column in _line_columns(line)),
+)  # fmt: skip
 
 
 # -- inspections ------------------------------------------------------------------------------------
@@ -237,39 +295,17 @@ INSPECTION_COLUMNS = (
 
 
 def _judgements_queryset():
-    # The previous grade is the council's previous published judgement of the same area, whatever
-    # the export's filters (a window function would only see the filtered rows).
-    #
-    # Each subquery is written into the SQL once: Django inlines an annotation again at every use, and
-    # the words and the change each compare the previous grade with every grade, which made one
-    # subquery run sixteen times a row. So one subquery gives the previous grade in words and another the
-    # change, each shaped inside. They go through the inspections' (council, status, start_date, id)
-    # index newest first and stop at the first inspection judged in the area (order by the
-    # inspection's own start date, which the judgement copies, so that the index gives the order).
-    previous = (
-        Judgement.objects.published()
-        .filter(
-            inspection__council=OuterRef("inspection__council"),
-            area=OuterRef("area"),
-            inspection__start_date__lt=OuterRef("inspection_start_date"),
-        )
-        .order_by("-inspection__start_date", "-inspection_id")
-    )
-    previous_score = grade_score_expression("grade")  # inside the subquery: the previous judgement's
-    change = Case(
-        When(GreaterThan(previous_score, OuterRef("grade_score")), then=Value("improved")),
-        When(LessThan(previous_score, OuterRef("grade_score")), then=Value("declined")),
-        default=Value("unchanged"),
-        output_field=CharField(),
-    )
+    # The previous grade is the council's previous judgement in the same line (grades.py), whatever the
+    # export's filters (a window function would only see the filtered rows). Its words and the change are
+    # each made inside one subquery, read once a row.
     return (
         Judgement.objects.published()
-        .annotate(grade_score=grade_score_expression("grade"))
+        .annotate(grade_score=grades.grade_score_expression("grade"))
         .annotate(
-            previous_grade=Subquery(previous.annotate(words=grade_words("grade")).values("words")[:1]),
-            change=Coalesce(
-                Subquery(previous.annotate(change=change).values("change")[:1]), Value("first"), output_field=CharField()
-            ),
+            previous_grade=grades.previous_value(grade_words("grade")),
+            previous_area=grades.previous_value("area"),
+            previous_inspection_id=grades.previous_value("inspection_id"),
+            change=grades.change_since_previous(),
         )
         .order_by("inspection_start_date", "inspection_id", "pk")
     )
@@ -288,6 +324,9 @@ def _judgement_rows(queryset):
         "grade_score",
         "previous_grade",
         "change",
+        "inspection__date_precision",
+        "previous_area",
+        "previous_inspection_id",
     )
 
 
@@ -299,13 +338,16 @@ JUDGEMENT_COLUMNS = (
     REGION,
     Column("event_type", "Kind of inspection", allowed=choices_allowed(EventType.choices)),
     Column("framework", "Ofsted framework", allowed=choices_allowed(Framework.choices)),
-    Column("start_date", "First day of the inspection", "date (YYYY-MM-DD)"),
+    Column("start_date", "First day of the inspection (first of the month or year where only that is known)", "date (YYYY-MM-DD)"),
     Column("area", "Judgement area", allowed=choices_allowed(Area.choices)),
     Column("grade", "The grade, in Ofsted's words", allowed=GRADE_ALLOWED),
     Column("grade_score", "Ofsted's 1-4 score (1 outstanding, 4 inadequate; adequate and requires improvement are 3)", "integer", "1, 2, 3, 4"),
-    Column("previous_grade", "The council's grade for the same area at its previous inspection", allowed=GRADE_ALLOWED),
-    Column("change", "How the score moved since previous_grade", allowed=CHANGE_ALLOWED),
-)
+    Column("previous_grade", "The council's previous grade in this area, or in the area it replaced when Ofsted changed its framework (previous_area says which)", allowed=GRADE_ALLOWED),
+    Column("change", "How the score moved since previous_grade; “first” where there is none", allowed=CHANGE_ALLOWED),
+    precision_column("start_date_precision", "start_date"),
+    Column("previous_area", "The judgement area of previous_grade", allowed=choices_allowed(Area.choices)),
+    Column("previous_inspection_id", "The inspection that gave previous_grade", "integer"),
+)  # fmt: skip
 
 
 # -- findings ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Filters for inspections, their judgements and their findings: shared by the pages and the CSV exports.
+"""Filters for councils, inspections, judgements, findings and key figures: shared by the pages and the CSV exports.
 
 Every FilterSet uses the same parameter names for the same thing: council (slug), region (ONS region
 code), la_type, framework, event_type, area, grade, kind, start_date_after / start_date_before (the
@@ -9,8 +9,9 @@ import django_filters
 from django.db.models import Q
 
 from councils.models import Council, Region
-from dashboard.filtering import DateRangeFilter, FilterSet, NullsLastOrderingFilter
+from .filtering import DateRangeFilter, FilterSet, NullsLastOrderingFilter
 
+from . import grades
 from .frameworks import Area, EventType, Framework, Grade
 from .metrics import metric_choices
 from .models import Finding, Inspection, Judgement, KeyFigure
@@ -52,6 +53,89 @@ def event_type_filter(field_name):
     return django_filters.ChoiceFilter(
         field_name=field_name, choices=EventType.choices, empty_label="All kinds", label="Kind of inspection or visit"
     )
+
+
+class CouncilFilterSet(FilterSet):
+    """Councils by name, region, type, latest overall grade, its change and when last inspected.
+
+    "Latest" follows grades.py: the latest overall effectiveness grade given (from April 2026 Ofsted
+    gives none, so it may come from an earlier inspection than the latest) and the change since the one
+    before. The queryset is annotated with grades.with_latest_grades() if it is not already.
+    """
+
+    q = django_filters.CharFilter(method="filter_name", label="Council name", max_length=100)
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), to_field_name="code", empty_label="All regions", label="Region"
+    )
+    la_type = django_filters.ChoiceFilter(choices=Council.LAType.choices, empty_label="All types", label="Type")
+    grade = django_filters.ChoiceFilter(
+        field_name="overall_effectiveness_grade",
+        choices=Grade.choices,
+        empty_label="Any grade",
+        label="Latest overall grade",
+    )
+    change = django_filters.ChoiceFilter(
+        field_name="overall_effectiveness_change",
+        choices=grades.GradeChange.choices,
+        empty_label="Any change",
+        label="Change since the previous inspection",
+    )
+    start_date = DateRangeFilter(field_name="latest_inspection_date", label="Last full inspection")
+    status = django_filters.ChoiceFilter(
+        method="filter_status",
+        choices=[("current", "Current councils"), ("former", "Former councils")],
+        empty_label="Current and former",
+        label="Status",
+    )
+    sort = NullsLastOrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("overall_effectiveness_score", "grade"),
+            ("latest_inspection_date", "date"),
+        ),
+        field_labels={
+            "name": "Name (A to Z)",
+            "-name": "Name (Z to A)",
+            "grade": "Latest grade (best first)",
+            "-grade": "Latest grade (worst first)",
+            "date": "Last full inspection (oldest first)",
+            "-date": "Last full inspection (newest first)",
+        },
+        tiebreak=("name", "pk"),
+        label="Sort by",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Council
+        fields = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Council.objects.all()
+        if "overall_effectiveness_grade" not in queryset.query.annotations:
+            queryset = grades.with_latest_grades(queryset)
+        super().__init__(data, queryset, **kwargs)
+
+    def filter_name(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(name__icontains=value)
+
+    def filter_status(self, queryset, name, value):
+        if value == "current":
+            return queryset.filter(is_current=True)
+        if value == "former":
+            return queryset.filter(is_current=False)
+        return queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.is_bound or not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by("name", "pk")
+        return queryset
 
 
 class InspectionFilterSet(FilterSet):

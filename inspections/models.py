@@ -1,13 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce, ExtractYear, Lag
+from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from councils.models import Council
 
-from . import schedule
 from .frameworks import (
     GRADE_SCORES,
     GRADED_EVENT_TYPES,
@@ -97,14 +96,6 @@ class Source(models.Model):
         return f"{self.title} ({self.publisher}, {when})" if when else self.title
 
 
-def grade_score_expression(field):
-    """A database expression for Ofsted's 1-4 score of the grade in `field` (an annotation or a column)."""
-    return models.Case(
-        *[models.When(**{field: grade}, then=models.Value(score)) for grade, score in GRADE_SCORES.items()],
-        output_field=models.PositiveSmallIntegerField(),
-    )
-
-
 class InspectionQuerySet(models.QuerySet):
     def get_by_natural_key(self, council_slug, event_type, start_date, visit_number=None):
         return self.get(
@@ -131,20 +122,6 @@ class InspectionQuerySet(models.QuerySet):
     def newest_first(self):
         """Latest first: by start date, or publication date where the start is not recorded."""
         return self.order_by(Coalesce("start_date", "published_date").desc(nulls_last=True), "-pk")
-
-    def in_timeline_order(self):
-        """The events as a list, oldest to newest, undated visits placed by their number."""
-        return schedule.timeline_order(list(self))
-
-    def last_full_inspection(self):
-        return self.published().graded().exclude(start_date=None).order_by("-start_date", "-pk").first()
-
-    def months_since_last_full_inspection(self, today=None):
-        return schedule.months_since_last_full_inspection(list(self.published().graded()), today)
-
-    def next_inspection_due(self, today=None):
-        """What is due next under the ILACS rules, for one council's inspections (see schedule.py)."""
-        return schedule.next_inspection_due(list(self.published().prefetch_related("judgements")), today)
 
     def count_by_year_and_type(self):
         """Rows of year, event_type and n, counted in the database.
@@ -188,6 +165,20 @@ class Inspection(models.Model):
         help_text="How precisely the sources give the dates: a month is stored as its first day.",
     )
     published_date = models.DateField(null=True, blank=True)
+    # Where no source dates an event, what they do say still places it: after the visit it follows, before
+    # the article that reports it. Timelines use these bounds (schedule.timeline_order).
+    not_before = models.DateField(
+        "not before",
+        null=True,
+        blank=True,
+        help_text="For an undated event: the latest date the sources say it came after (e.g. the visit it followed).",
+    )
+    not_after = models.DateField(
+        "not after",
+        null=True,
+        blank=True,
+        help_text="For an undated event: the earliest date the sources say it came before (e.g. a report of it).",
+    )
     lead_inspector = models.CharField(max_length=200, blank=True)
     report_url = models.URLField("report URL", max_length=500, blank=True)
     summary = models.TextField(blank=True)
@@ -213,6 +204,11 @@ class Inspection(models.Model):
                 condition=Q(end_date__isnull=True) | Q(start_date__isnull=False),
                 name="inspection_end_needs_start",
                 violation_error_message="Give the start date as well as the end date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_before__isnull=True) | Q(not_after__isnull=True) | Q(not_after__gte=F("not_before")),
+                name="inspection_bounds_in_order",
+                violation_error_message="“Not after” cannot be earlier than “not before”.",
             ),
             models.UniqueConstraint(
                 fields=["council", "event_type", "start_date"],
@@ -254,7 +250,12 @@ class Inspection(models.Model):
     @property
     def dates_display(self):
         if self.start_date is None:
-            return "date not known"
+            bounds = "; ".join(
+                f"{word} {date.day} {date:%B %Y}"
+                for word, date in (("after", self.not_before), ("before", self.not_after))
+                if date
+            )
+            return f"date not known ({bounds})" if bounds else "date not known"
         start = format_date(self.start_date, self.date_precision)
         if not self.end_date or self.end_date == self.start_date:
             return start
@@ -292,29 +293,11 @@ class JudgementQuerySet(models.QuerySet):
             area=area,
         )
 
-    def with_score(self):
-        return self.annotate(score=grade_score_expression("grade"))
-
     def published(self):
         return self.filter(inspection__status=Inspection.Status.PUBLISHED)
 
     def overall(self):
         return self.filter(area=Area.OVERALL_EFFECTIVENESS)
-
-    def with_previous_grade(self):
-        """Annotate each judgement with the grade its council got for the same area at the inspection before.
-
-        A window function over the rows the queryset selects (filter to published first), so "before"
-        means the previous such judgement of the same council and area.
-        """
-        return self.annotate(
-            council_id=F("inspection__council_id"),
-            previous_grade=models.Window(
-                Lag("grade"),
-                partition_by=[F("inspection__council_id"), F("area")],
-                order_by=[F("inspection_start_date").asc(), F("inspection_id").asc()],
-            ),
-        )
 
 
 class Judgement(models.Model):

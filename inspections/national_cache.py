@@ -26,6 +26,9 @@ import secrets
 from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from simple_history.models import HistoricalChanges
+
+from .models import DataVersion
 
 APPS = ("councils", "inspections")
 TIMEOUT = 24 * 60 * 60  # keys change with the data; this only frees memory held by unused aggregates
@@ -40,15 +43,8 @@ def _marked(connection):
     return any(func is _changed_in_transaction for _sids, func, _robust in connection.run_on_commit)
 
 
-def _model():
-    from .models import DataVersion
-
-    return DataVersion
-
-
 def version():
     """The current data version (0 before any change was recorded)."""
-    DataVersion = _model()
     alias = router.db_for_read(DataVersion)
     connection = connections[alias]
     if connection.in_atomic_block and _marked(connection):
@@ -60,7 +56,6 @@ def version():
 
 def invalidate(using=None):
     """Record that the data changed: every cached national aggregate is computed again on next use."""
-    DataVersion = _model()
     alias = using or router.db_for_write(DataVersion)
     connection = connections[alias]
     if connection.in_atomic_block:
@@ -86,10 +81,8 @@ def cached(name, compute, *, data_version=None, timeout=TIMEOUT):
 
 
 def _tracked(model):
-    from simple_history.models import HistoricalChanges
-
     return (
-        model._meta.app_label in APPS and model is not _model() and not issubclass(model, HistoricalChanges)
+        model._meta.app_label in APPS and model is not DataVersion and not issubclass(model, HistoricalChanges)
     )
 
 

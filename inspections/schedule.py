@@ -1,37 +1,16 @@
-"""Rules about a council's sequence of inspections: their order, how grades changed, what is due next.
+"""Rules about a council's sequence of events: their order in time and what is due next.
 
 Plain functions over lists of Inspection objects (with their judgements prefetched), so that a page
-that has already fetched a council's inspections can apply them without another query. The
-InspectionQuerySet and Council methods wrap them for callers that start from the database.
+that has already fetched a council's inspections can apply them without another query. What counts
+as the latest full inspection and its grades is grades.py's to say.
 """
 
 import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.db import models
-
-from .frameworks import GRADE_SCORES, GRADED_EVENT_TYPES, Area, EventType, Grade
-
-
-class GradeChange(models.TextChoices):
-    """How a judgement moved between two inspections, on Ofsted's shared 1-4 score (1 is best)."""
-
-    IMPROVED = "improved", "Improved"
-    DECLINED = "declined", "Declined"
-    UNCHANGED = "unchanged", "Unchanged"
-
-
-def grade_change(previous_grade, grade):
-    """improved / declined / unchanged between two grades, or None when either is missing."""
-    before, after = GRADE_SCORES.get(previous_grade), GRADE_SCORES.get(grade)
-    if before is None or after is None:
-        return None
-    if after < before:
-        return GradeChange.IMPROVED
-    if after > before:
-        return GradeChange.DECLINED
-    return GradeChange.UNCHANGED
+from . import grades
+from .frameworks import ILACS_NO_OVERALL_FROM, Area, EventType, Grade
 
 
 def event_date(inspection):
@@ -39,24 +18,42 @@ def event_date(inspection):
     return inspection.start_date or inspection.published_date
 
 
+def timeline_key(inspection):
+    """Where an event stands in its council's timeline, or None when nothing the sources say places it.
+
+    A dated event stands at its date (a month or a year at its first day, as stored). An undated one
+    stands just after the date it is known to follow (`not_before`) or, failing that, just before the
+    date it is known to precede (`not_after`), so that it sits between the events the sources put
+    around it and never after the newest event.
+    """
+    if event_date(inspection):
+        return (event_date(inspection), 0)
+    if inspection.not_before:
+        return (inspection.not_before, 1)
+    if inspection.not_after:
+        return (inspection.not_after, -1)
+    return None
+
+
 def timeline_order(inspections):
     """Inspections and visits oldest to newest.
 
-    Events go by start date, or by publication date where no source gives the start. An undated visit
-    that carries its number (the fifth monitoring visit) goes after the dated visit of the same kind
-    with the next lower number, or before the one with the next higher number; other undated events
-    go last, since nothing places them.
+    Events go by timeline_key. An event nothing dates or bounds, but that carries its number (the fifth
+    monitoring visit), goes after the visit of the same kind with the next lower number, or before the
+    one with the next higher number. Events that nothing places at all come last.
     """
-    dated = sorted((i for i in inspections if event_date(i)), key=lambda i: (event_date(i), i.pk or 0))
-    undated = sorted(
-        (i for i in inspections if not event_date(i)),
+    placed = sorted(
+        (i for i in inspections if timeline_key(i)), key=lambda i: (*timeline_key(i), i.pk or 0)
+    )
+    unplaced = sorted(
+        (i for i in inspections if not timeline_key(i)),
         key=lambda i: (i.event_type, i.visit_number is None, i.visit_number or 0, i.pk or 0),
     )
-    ordered = list(dated)
-    unplaced = []
-    for event in undated:
+    ordered = list(placed)
+    left = []
+    for event in unplaced:
         if event.visit_number is None:
-            unplaced.append(event)
+            left.append(event)
             continue
         same_kind = [
             (index, other)
@@ -70,33 +67,13 @@ def timeline_order(inspections):
         elif higher:
             ordered.insert(min(higher), event)
         else:
-            unplaced.append(event)
-    return ordered + unplaced
-
-
-def is_full_inspection(inspection):
-    return inspection.event_type in GRADED_EVENT_TYPES
+            left.append(event)
+    return ordered + left
 
 
 def last_day(inspection):
     """The last day of fieldwork where known, else the start, else the publication date."""
     return inspection.end_date or inspection.start_date or inspection.published_date
-
-
-def last_full_inspection(inspections):
-    """The most recent dated graded inspection (standard, short or full), or None."""
-    full = [i for i in inspections if is_full_inspection(i) and event_date(i)]
-    return max(full, key=lambda i: (event_date(i), i.pk or 0), default=None)
-
-
-def previous_full_inspection(inspections, inspection):
-    """The council's graded inspection before this one, or None."""
-    ordered = [i for i in timeline_order(inspections) if is_full_inspection(i)]
-    ids = [i.pk for i in ordered]
-    if inspection.pk not in ids:
-        return None
-    index = ids.index(inspection.pk)
-    return ordered[index - 1] if index > 0 else None
 
 
 def months_between(start, end):
@@ -106,7 +83,7 @@ def months_between(start, end):
 
 
 def months_since_last_full_inspection(inspections, today=None):
-    last = last_full_inspection(inspections)
+    last = grades.latest_full_inspection(inspections)
     if last is None:
         return None
     return months_between(last_day(last), today or datetime.date.today())
@@ -144,6 +121,7 @@ class NextInspection:
     overdue: bool = False
     focused_visit_expected: bool = False
     then: str | None = None  # what follows, e.g. the re-inspection after monitoring visits
+    source: str = ""
 
     @property
     def label(self):
@@ -156,24 +134,55 @@ class NextInspection:
 # inadequate has monitoring visits until it is re-inspected with a standard inspection.
 ILACS_CYCLE_YEARS = 3
 ILACS_WINDOW_MONTHS = 6
+ILACS_RULES_SOURCE = "Ofsted, “Inspecting local authority children’s services” (the ILACS framework)"
 
 
 def next_inspection_due(inspections, today=None):
     """The next kind of inspection or visit due for a council, from its published inspections."""
     today = today or datetime.date.today()
-    last = last_full_inspection(inspections)
+    last = grades.latest_full_inspection(inspections)
     if last is None:
         return NextInspection(None, "No graded inspection is recorded, so the ILACS pathway is not known.")
-    overall = judgement_grade(last, Area.OVERALL_EFFECTIVENESS) or judgement_grade(last, Area.SAFEGUARDING_OVERALL)
     when = last.dates_display
+    if not list(last.judgements.all()):
+        return NextInspection(
+            None,
+            f"The grades of the last full inspection ({when}) are not recorded here, "
+            "and the ILACS rules base the next inspection on them.",
+            based_on=last,
+        )
+    overall = judgement_grade(last, Area.OVERALL_EFFECTIVENESS) or judgement_grade(last, Area.SAFEGUARDING_OVERALL)
+    later = [i for i in inspections if event_date(i) and event_date(i) > event_date(last)]
+    anniversary = add_years(last_day(last), ILACS_CYCLE_YEARS)
+    start, end = add_months(anniversary, -ILACS_WINDOW_MONTHS), add_months(anniversary, ILACS_WINDOW_MONTHS)
+    focused_since = any(i.event_type == EventType.FOCUSED_VISIT for i in later)
+    window = {
+        "window_start": start,
+        "window_end": end,
+        "overdue": today > end,
+        "focused_visit_expected": not focused_since and today <= end,
+        "source": ILACS_RULES_SOURCE,
+        "based_on": last,
+    }
     if overall is None:
+        if last.start_date and last.start_date >= ILACS_NO_OVERALL_FROM:
+            # The published ILACS rules choose short or standard by the overall grade, which Ofsted no
+            # longer gives; what replaces that choice is not in the sources here, so the type is left open
+            # while the three-year window, which applies to both, still holds.
+            return NextInspection(
+                None,
+                f"Inspections from April 2026 give no overall effectiveness grade ({when}); the ILACS rules "
+                "in our sources choose between a short and a standard inspection by that grade, so which "
+                "comes next is not stated. Either usually comes within six months either side of the third "
+                "anniversary of the last inspection.",
+                **window,
+            )
         return NextInspection(
             None,
             f"The last full inspection ({when}) gives no overall effectiveness grade, "
             "which the ILACS rules base the next inspection on.",
             based_on=last,
         )
-    later = [i for i in inspections if event_date(i) and event_date(i) > event_date(last)]
     if overall == Grade.INADEQUATE:
         visits = sum(1 for i in later if i.event_type == EventType.MONITORING_VISIT)
         done = f"{visits} monitoring visit{'s' if visits != 1 else ''} so far" if visits else "none yet"
@@ -183,19 +192,13 @@ def next_inspection_due(inspections, today=None):
             "until it re-inspects the council.",
             based_on=last,
             then=EventType.STANDARD_INSPECTION.label,
+            source=ILACS_RULES_SOURCE,
         )
-    anniversary = add_years(last_day(last), ILACS_CYCLE_YEARS)
-    start, end = add_months(anniversary, -ILACS_WINDOW_MONTHS), add_months(anniversary, ILACS_WINDOW_MONTHS)
-    focused_since = any(i.event_type == EventType.FOCUSED_VISIT for i in later)
     good = overall in (Grade.GOOD, Grade.OUTSTANDING)
     event_type = EventType.SHORT_INSPECTION if good else EventType.STANDARD_INSPECTION
     return NextInspection(
         event_type,
         f"Judged {Grade(overall).label.lower()} overall ({when}): the next {EventType(event_type).label.lower()} "
         "usually comes within six months either side of the third anniversary of that inspection.",
-        based_on=last,
-        window_start=start,
-        window_end=end,
-        overdue=today > end,
-        focused_visit_expected=not focused_since and today <= end,
+        **window,
     )

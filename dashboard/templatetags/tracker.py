@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from dashboard.charts import GradeCell, LinkCell
 from inspections.frameworks import Grade
-from inspections.schedule import GradeChange
+from inspections.grades import GradeChange
 
 register = template.Library()
 
@@ -20,6 +20,7 @@ CHANGE_TAG_MODIFIERS = {
     GradeChange.IMPROVED: "govuk-tag--green",
     GradeChange.DECLINED: "govuk-tag--red",
     GradeChange.UNCHANGED: "govuk-tag--grey",
+    GradeChange.FIRST: "govuk-tag--grey",
 }
 
 

@@ -25,20 +25,13 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from councils.lookup import CouncilIndex
+
 from .. import national_cache
 from ..metrics import METRICS, metric_unit
 from ..models import DatePrecision, KeyFigure, Origin, Source
-from .base import (
-    CouncilIndex,
-    edited_by_hand,
-    ImportFileError,
-    ImportSummary,
-    Progress,
-    one_line,
-    parse_decimal,
-    read_csv_table,
-    source_for_file,
-)
+from .files import ImportFileError, ImportSummary, Progress, one_line, parse_decimal, read_csv_table
+from .provenance import edited_by_hand, source_for_file
 
 CHANGE_REASON = "import_indicators"
 BASE_COLUMNS = ("time_period", "geographic_level", "old_la_code", "new_la_code", "la_name")

@@ -20,21 +20,15 @@ import datetime
 from django.db import transaction
 from django.utils.text import slugify
 
+from councils.lookup import CouncilIndex
+
 from ..frameworks import EventType, Framework
 from ..models import Source
-from .base import (
-    CouncilIndex,
-    ImportFileError,
-    ImportSummary,
-    InspectionRecord,
-    InspectionWriter,
-    Progress,
-    parse_date,
-    parse_event_type,
-    read_csv_table,
-    source_for_file,
-)
-from .base import parse_grades as _parse_grades
+from .files import ImportFileError, ImportSummary, Progress, parse_date, read_csv_table
+from .inspection_writer import InspectionRecord, InspectionWriter
+from .ofsted_wording import parse_event_type
+from .ofsted_wording import parse_grades as _parse_grades
+from .provenance import source_for_file
 
 REQUIRED_COLUMNS = (
     "urn",

@@ -17,23 +17,14 @@ care" held the joint judgement on children in care and care leavers; care leaver
 from django.db import transaction
 from django.utils.text import slugify
 
+from councils.lookup import CouncilIndex
+
 from ..frameworks import GRADED_EVENT_TYPES, EventType, Framework
 from ..models import Source
-from .base import (
-    NOT_YET_INSPECTED,
-    CouncilIndex,
-    ImportFileError,
-    ImportSummary,
-    InspectionRecord,
-    InspectionWriter,
-    Progress,
-    open_spreadsheet,
-    parse_date,
-    parse_event_type,
-    parse_grades,
-    read_sheet_table,
-    source_for_file,
-)
+from .files import ImportFileError, ImportSummary, Progress, open_spreadsheet, parse_date, read_sheet_table
+from .inspection_writer import InspectionRecord, InspectionWriter
+from .ofsted_wording import NOT_YET_INSPECTED, parse_event_type, parse_grades
+from .provenance import source_for_file
 
 # Sheets in the order they are read: the history states each inspection's type, the latest grades don't.
 SHEETS = (

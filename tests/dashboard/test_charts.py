@@ -7,6 +7,8 @@ import pytest
 
 from dashboard import charts
 from inspections.frameworks import Grade
+from inspections import grades
+from inspections.schedule import timeline_order
 from inspections.models import Inspection, Judgement, KeyFigure
 
 D = datetime.date
@@ -23,12 +25,7 @@ def assert_valid(chart):
 
 @pytest.fixture
 def inspections(history):
-    return (
-        Inspection.objects.filter(council=history.council)
-        .published()
-        .prefetch_related("judgements")
-        .in_timeline_order()
-    )
+    return timeline_order(Inspection.objects.filter(council=history.council).published().prefetch_related("judgements"))
 
 
 @pytest.mark.django_db
@@ -154,6 +151,7 @@ def test_grade_colours_and_patterns_cover_every_grade():
 def test_builders_take_querysets(history):
     graded = Inspection.objects.published().filter(council=history.council).prefetch_related("judgements")
     assert_valid(charts.grade_history_chart(list(graded.chronological())))
-    pairs = Judgement.objects.published().overall().with_previous_grade().values_list("previous_grade", "grade")
+    pairs = grades.with_previous(Judgement.objects.published().overall()).exclude(previous_grade=None)
+    pairs = pairs.values_list("previous_grade", "grade")
     assert_valid(charts.grade_transitions_chart(pairs))
     assert_valid(charts.activity_by_year_chart(Inspection.objects.published().count_by_year_and_type()))

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from councils.filtersets import CouncilFilterSet
+from inspections.filtersets import CouncilFilterSet
 from councils.models import Council
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +27,9 @@ def test_lists_all_councils_by_name_with_latest_grade_and_change(client, history
     html = response.content.decode()
     assert "Former council" in html
     tower = next(c for c in response.context["councils"] if c.slug == "tower-hamlets")
-    assert tower.latest_overall_grade == "outstanding"
-    assert tower.previous_overall_grade == "good"
-    assert tower.overall_change == "improved"
+    assert tower.overall_effectiveness_grade == "outstanding"
+    assert tower.overall_effectiveness_previous_grade == "good"
+    assert tower.overall_effectiveness_change == "improved"
     assert str(tower.latest_inspection_date) == "2024-11-11"
 
 

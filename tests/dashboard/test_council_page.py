@@ -61,10 +61,16 @@ def test_grades_are_words_in_tags(client, history):
 def test_latest_grades_summary_is_the_last_full_inspection(client, history):
     response, html = get_page(client)
     assert response.context["last_full"] == history.short
-    areas = dict(response.context["latest_judgements"])
-    assert areas["Overall effectiveness"] == "outstanding"
-    assert areas["The experiences and progress of care leavers"] == "outstanding"
-    assert areas["The experiences and progress of children in care"] == "good"
+    lines = {entry.line.label: entry for entry in response.context["latest_grades"]}
+    assert lines["Overall effectiveness"].grade == "outstanding"
+    assert lines["Care leavers"].grade == "outstanding"
+    assert lines["Children in care"].grade == "good"
+    # The short inspection judged care leavers apart; the standard one before it jointly with children in care.
+    assert lines["Care leavers"].last_given.previous.inspection == history.standard
+    assert lines["Care leavers"].last_given.change == "improved"
+    # Not judged since the SIF: the most recent grade given stands, dated, beside "not given".
+    assert lines["Adoption"].status == "not_given" and lines["Adoption"].last_given is not None
+    assert "Not given at the last full inspection" in html
 
 
 def test_months_since_last_full_inspection_and_next_due(client, history):
@@ -81,13 +87,16 @@ def test_grade_chart_has_one_line_per_area_with_gaps_and_framework_marks(client,
     _response, html = get_page(client)
     figure = chart_json(html, "grade-history")
     names = [trace["name"] for trace in figure["data"]]
-    assert "Overall effectiveness" in names and "Care leavers" in names and "Safeguarding (2009-12)" in names
+    assert names == ["Overall effectiveness", "Leaders", "Help and protection", "Children in care", "Care leavers"]
     overall = next(t for t in figure["data"] if t["name"] == "Overall effectiveness")
     assert overall["connectgaps"] is False
     assert overall["y"][0] is None  # not judged in 2012: a gap
     assert [round(y) for y in overall["y"][1:]] == [4, 2, 1]
-    looked_after = next(t for t in figure["data"] if t["name"] == "Looked after children (2009-12)")
-    assert looked_after["marker"]["symbol"][0].endswith("-open")  # adequate, drawn hollow
+    in_care = next(t for t in figure["data"] if t["name"] == "Children in care")
+    assert in_care["marker"]["symbol"][0].endswith("-open")  # 2012 looked after children: adequate, drawn hollow
+    assert "Looked after children services" in in_care["text"][0]  # the area as judged then
+    help_line = next(t for t in figure["data"] if t["name"] == "Help and protection")
+    assert [round(y) for y in help_line["y"]] == [2, 4, 2, 2]  # 2009-12 safeguarding continues as help and protection
     labels = [a["text"] for a in figure["layout"]["annotations"]]
     assert labels == ["2009-12", "SIF", "ILACS"]
     assert len(figure["layout"]["shapes"]) == 2
@@ -130,7 +139,7 @@ def test_comparison_with_region_and_neighbours(client, history):
     region = [row["council"].name for row in response.context["region_rows"]]
     assert region == ["Camden", "Hackney", "Tower Hamlets"]
     hackney = next(r for r in response.context["region_rows"] if r["council"].slug == "hackney")
-    assert hackney["grades"][:2] == ["requires_improvement", "good"]
+    assert [cell["grade"] for cell in hackney["grades"][:2]] == ["requires_improvement", "good"]
     assert "Northamptonshire" not in region  # former councils elsewhere are not compared
     assert "Councils in London" in html
 

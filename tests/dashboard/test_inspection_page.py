@@ -21,8 +21,10 @@ def test_judgements_with_change_from_previous_full_inspection(client, history):
     leaders = rows["The impact of leaders on social work practice with children and families"]
     assert leaders["change"] == "improved"
     joint = rows["The experiences and progress of children in care and care leavers"]
-    assert joint["previous"] is None and joint["change"] is None
-    assert "Not judged then" in html
+    # SIF's "looked after and achieving permanence" is the judgement ILACS's joint one replaced.
+    assert joint["previous"].area == "looked_after_and_permanence" and joint["change"] == "improved"
+    assert joint["compared_with_other_area"]
+    assert "Children looked after and achieving permanence" in html
     assert ">Improved</strong>" in html
 
 
@@ -30,10 +32,10 @@ def test_split_care_judgements_compare_with_the_joint_one(client, history):
     response, html = get_page(client, history.short)
     rows = {row["area"]: row for row in response.context["judgements"]}
     care_leavers = rows["The experiences and progress of care leavers"]
-    assert care_leavers["previous"].grade == "good" and care_leavers["previous_joint"]
+    assert care_leavers["previous"].grade == "good" and care_leavers["compared_with_other_area"]
     assert care_leavers["change"] == "improved"
     assert rows["The experiences and progress of children in care"]["change"] == "unchanged"
-    assert "then one judgement for children in care and care leavers" in html
+    assert "The experiences and progress of children in care and care leavers" in html
 
 
 def test_first_graded_inspection_has_no_previous(client, history):

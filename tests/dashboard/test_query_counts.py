@@ -15,12 +15,12 @@ from tests.factories import CouncilFactory, StatisticalNeighbourFactory
 pytestmark = pytest.mark.django_db
 
 # The most queries each page may run (the tests below show where each comes from).
-OVERVIEW = 6  # the data version, then (when not cached for this version) latest grades per council, grade
-# transitions, activity per year, recent events + judgements
+OVERVIEW = 7  # the data version, then (when not cached for this version) latest grades per council, grade
+# transitions, activity per year, the count of inspections and visits, recent events + judgements
 OVERVIEW_CACHED = 1  # the data version; the aggregates and the rendered content come from the cache
 COUNCIL_LIST = 4  # regions for the filter, count, a page of councils with their latest grades, a region by code
-COUNCIL_PAGE = 10  # council, successors, predecessors, events + judgements + findings + sources,
-# key figures, comparison councils, their latest judgements
+COUNCIL_PAGE = 11  # council, successors, predecessors, events + judgements + findings + sources,
+# key figures, comparison councils, their full inspections + those inspections' judgements
 INSPECTION_PAGE = 6  # event, judgements, findings, sources, the council's events + their judgements
 FINDINGS = 8  # count, page, per-year counts, regions and councils for the form, region and council by code
 

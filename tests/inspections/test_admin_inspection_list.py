@@ -60,3 +60,17 @@ def test_judgement_inline_offers_only_what_the_framework_grades(admin_client):
         Area.CARE_LEAVERS,
     }
     assert Grade.ADEQUATE not in grades and Grade.REQUIRES_IMPROVEMENT in grades
+
+
+def test_judgement_list_shows_each_grade_against_the_previous_one(admin_client):
+    council = InspectionFactory(framework=Framework.SIF, event_type=EventType.FULL_INSPECTION,
+                                start_date=datetime.date(2017, 1, 23)).council  # fmt: skip
+    sif = council.inspections.get()
+    JudgementFactory(inspection=sif, area=Area.LOOKED_AFTER_AND_PERMANENCE, grade=Grade.INADEQUATE)
+    ilacs = InspectionFactory(council=council, start_date=datetime.date(2019, 6, 10))
+    JudgementFactory(inspection=ilacs, area=Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, grade=Grade.GOOD)
+    response = admin_client.get(reverse("admin:inspections_judgement_changelist"), {"o": "1"})
+    rows = {judgement.area: judgement for judgement in response.context["cl"].result_list}
+    assert rows[Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS].previous_grade == Grade.INADEQUATE
+    html = response.content.decode()
+    assert "Improved" in html and "First grade" in html

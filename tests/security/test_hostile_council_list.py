@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given
 
-from councils.filtersets import CouncilFilterSet
+from inspections.filtersets import CouncilFilterSet
 from tests.security.hostile import ALLOWED_STATUSES, HOSTILE_SETTINGS, get, query_strings
 
 pytestmark = pytest.mark.django_db

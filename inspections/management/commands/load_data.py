@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from inspections.importers.base import add_progress_arguments
+from inspections.importers.files import add_progress_arguments
 from inspections.models import Inspection, Origin, Source
 
 TOWER_HAMLETS_FIXTURE = "tower_hamlets.json"

@@ -10,12 +10,19 @@ pytestmark = pytest.mark.django_db
 
 LEADING_COLUMNS = {
     "councils": ["council", "council_slug", "ons_code", "la_code", "ofsted_urn", "region", "la_type",
-                 "last_inspection_date", "last_event_type"],
+                 "latest_inspection_id", "latest_inspection_type", "latest_inspection_date",
+                 "latest_inspection_date_precision", "months_since_latest_inspection", "last_event_date",
+                 "last_event_date_precision", "last_event_type", "overall_effectiveness",
+                 "overall_effectiveness_last_given", "overall_effectiveness_last_given_area",
+                 "overall_effectiveness_last_given_inspection_id", "overall_effectiveness_last_given_date",
+                 "overall_effectiveness_last_given_date_precision", "overall_effectiveness_previous",
+                 "overall_effectiveness_change", "leaders"],
     "inspections": ["inspection_id", "council", "council_slug", "ons_code", "la_code", "region", "event_type",
                     "framework", "start_date", "end_date", "published_date", "lead_inspector",
                     "overall_effectiveness", "report_url"],
     "judgements": ["inspection_id", "council", "council_slug", "ons_code", "region", "event_type", "framework",
-                   "start_date", "area", "grade", "grade_score", "previous_grade", "change"],
+                   "start_date", "area", "grade", "grade_score", "previous_grade", "change", "start_date_precision",
+                   "previous_area", "previous_inspection_id"],
     "findings": ["finding_id", "inspection_id", "council", "council_slug", "start_date", "event_type", "kind",
                  "area", "text", "source"],
     "key_figures": ["council", "council_slug", "ons_code", "metric", "value", "unit", "date", "source"],
@@ -31,19 +38,27 @@ def test_columns_come_in_the_documented_order(client, country, name):
     assert header == DATASETS[name].header
 
 
-def test_councils_end_with_latest_grades_and_months_since(client, country):
-    header = DATASETS["councils"].header
-    assert "latest_overall_effectiveness" in header and "latest_care_leavers" in header
-    assert header[-1] == "months_since_last_inspection"
+def test_councils_give_each_grade_with_the_inspection_it_comes_from(client, country):
     rows = {row["council_slug"]: row for row in read_csv(client.get("/export/councils.csv"))}
     hamlets = rows["tower-hamlets"]
-    assert hamlets["last_inspection_date"] == "2024-11-11"
+    latest = country["latest"]
+    assert (hamlets["latest_inspection_id"], hamlets["latest_inspection_date"]) == (str(latest.pk), "2024-11-11")
+    assert hamlets["latest_inspection_date_precision"] == "day"
     assert hamlets["last_event_type"] == "short_inspection"
-    assert hamlets["latest_overall_effectiveness"] == "Outstanding"
-    assert hamlets["latest_leadership"] == "Good"
-    assert int(hamlets["months_since_last_inspection"]) >= 12
+    assert hamlets["overall_effectiveness"] == hamlets["overall_effectiveness_last_given"] == "Outstanding"
+    assert (hamlets["overall_effectiveness_previous"], hamlets["overall_effectiveness_change"]) == ("Good", "improved")
+    # Leaders were not judged in 2024: "Not given" then, and the 2019 grade, dated, beside it.
+    assert hamlets["leaders"] == "Not given"
+    assert hamlets["leaders_last_given"] == "Good"
+    assert hamlets["leaders_last_given_date"] == "2019-06-10"
+    assert hamlets["leaders_last_given_inspection_id"] != hamlets["latest_inspection_id"]
+    assert (hamlets["leaders_previous"], hamlets["leaders_change"]) == ("Inadequate", "improved")
+    assert hamlets["care_leavers_change"] == "first"
+    assert int(hamlets["months_since_latest_inspection"]) >= 12
     assert rows["camden"]["last_event_type"] == "focused_visit"
-    assert rows["bolton"]["last_inspection_date"] == "", "a draft is not an inspection yet"
+    assert rows["camden"]["latest_inspection_type"] == "standard_inspection"
+    assert rows["bolton"]["latest_inspection_date"] == rows["bolton"]["overall_effectiveness"] == ""
+    assert rows["bolton"]["last_event_date"] == "", "a draft is not an inspection yet"
 
 
 def test_judgements_carry_score_previous_grade_and_change(client, country):

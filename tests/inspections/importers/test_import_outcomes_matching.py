@@ -3,7 +3,7 @@
 import datetime
 
 from councils.models import Council
-from inspections.importers.base import CouncilIndex
+from councils.lookup import CouncilIndex
 from inspections.importers.ofsted_outcomes_ods import import_outcomes_spreadsheet
 from inspections.models import Inspection
 

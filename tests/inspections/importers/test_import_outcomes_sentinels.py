@@ -6,7 +6,7 @@ import pytest
 
 from councils.models import Council
 from inspections.frameworks import Area, EventType, Framework, Grade
-from inspections.importers.base import parse_grade
+from inspections.importers.ofsted_wording import parse_grade
 from inspections.importers.ilacs_history_csv import import_ilacs_history_csv
 from inspections.importers.ofsted_outcomes_ods import import_outcomes_spreadsheet
 from inspections.models import Inspection

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from councils import importers as council_importers
 from councils.models import Council, Region, StatisticalNeighbour
+from inspections.importers import councils_csv as council_importers
 from inspections.importers import dfe_indicators_csv
-from inspections.importers.base import InspectionWriter
+from inspections.importers.inspection_writer import InspectionWriter
 from inspections.models import Inspection, Judgement, KeyFigure, Source
 
 from .conftest import HISTORY_CSV, OUTCOMES_ODS, REFERENCE_CSV, WORKFORCE_CSV

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from councils.importers import import_local_authorities
-from inspections.importers.base import add_progress_arguments, run_file_imports
+from inspections.importers.councils_csv import import_local_authorities
+from inspections.importers.files import add_progress_arguments, run_file_imports
 
 
 class Command(BaseCommand):

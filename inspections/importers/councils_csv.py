@@ -21,7 +21,6 @@ conflicts.
 """
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -29,9 +28,11 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from inspections import national_cache
+from councils.lookup import normalise_name
+from councils.models import Council, CouncilAlias, Region, StatisticalNeighbour
 
-from .models import Council, CouncilAlias, Region, StatisticalNeighbour
+from .. import national_cache
+from .files import ImportSummary, Progress, parse_int, read_csv_table
 
 CHANGE_REASON = "import_councils"
 FILL_REASON = "import_councils: filled blank fields"
@@ -95,21 +96,6 @@ KNOWN_FORMER_ONS_CODES = {
 LA_TYPES = {choice.value.lower(): choice.value for choice in Council.LAType}
 ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
 
-_NAME_DROP = re.compile(r"\b(city of|county of|london borough of|royal borough of|borough of|borough|council)\b")
-
-
-def normalise_name(name):
-    """A council's name reduced for comparison: "Telford & Wrekin" = "Telford and Wrekin",
-    "Bristol, City of" = "Bristol", "St. Helens" = "St Helens", "Bedford Borough" = "Bedford",
-    "County Durham" = "Durham"."""
-    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
-    text = text.replace("&", " and ").replace("-", " ")
-    text = re.sub(r"[^a-z0-9 ]", " ", text)
-    text = _NAME_DROP.sub(" ", text)
-    text = re.sub(r"^county ", "", text.strip())
-    return " ".join(text.split())
-
-
 def split_codes(text):
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
@@ -155,7 +141,6 @@ class _Row:
 
 
 def _parse_rows(rows, summary):
-    from inspections.importers.base import parse_int  # noqa: PLC0415 (avoid an import cycle at load time)
 
     parsed = []
     for line, row in rows:
@@ -209,7 +194,6 @@ def _parse_rows(rows, summary):
 
 def import_local_authorities(path, *, progress_stream=None, show_progress=None):
     """Create or update every council of the reference CSV. Returns an ImportSummary."""
-    from inspections.importers.base import ImportSummary, Progress, read_csv_table  # noqa: PLC0415
 
     table = read_csv_table(path, REQUIRED_COLUMNS, "the reference file of local authorities")
     summary = ImportSummary(path)
@@ -330,15 +314,15 @@ class _Importer:
 
     def update_council(self, council, wanted, owned, row):
         changed, conflicts = [], []
-        for field, value in wanted.items():
-            current = getattr(council, field)
+        for name, value in wanted.items():
+            current = getattr(council, name)
             if current == value or value in (None, ""):
                 continue
             if owned or current in (None, ""):
-                setattr(council, field, value)
-                changed.append(field)
+                setattr(council, name, value)
+                changed.append(name)
             else:
-                conflicts.append(f"{field.removesuffix('_id')} is {current!r} in the database, {value!r} in the file")
+                conflicts.append(f"{name.removesuffix('_id')} is {current!r} in the database, {value!r} in the file")
         if conflicts:
             self.summary.conflict(f"{council.name} (entered by hand): " + "; ".join(conflicts) + "; kept the database's.")
         if changed:

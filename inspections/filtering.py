@@ -1,4 +1,4 @@
-"""Filter pieces shared by the FilterSets of councils and inspections (pages and CSV exports alike)."""
+"""Filter pieces shared by every FilterSet (pages, CSV exports and any API alike)."""
 
 import django_filters
 from django import forms

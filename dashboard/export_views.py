@@ -3,7 +3,7 @@
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 
-from .exports import DATASETS, InvalidFilters, accepts_parameter, csv_lines, filename, filtered_queryset
+from inspections.exports import DATASETS, InvalidFilters, accepts_parameter, csv_lines, filename, filtered_queryset
 
 
 def export_index(request):
@@ -24,7 +24,7 @@ def export_index(request):
         datasets.append({"dataset": dataset, "count": count, "query": own.urlencode()})
     return render(
         request,
-        "inspections/export_index.html",
+        "dashboard/export_index.html",
         {"datasets": datasets, "problems": sorted(set(problems)), "filters": filters},
         status=400 if problems else 200,
     )
@@ -39,7 +39,7 @@ def export_csv(request, name):
     except InvalidFilters as error:
         return render(
             request,
-            "inspections/export_error.html",
+            "dashboard/export_error.html",
             {"dataset": dataset, "problems": error.problems},
             status=400,
         )

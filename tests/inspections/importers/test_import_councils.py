@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from councils.importers import import_local_authorities, normalise_name, parse_aliases
+from councils.lookup import normalise_name
+from inspections.importers.councils_csv import import_local_authorities, parse_aliases
 from councils.models import Council, CouncilAlias, Region, StatisticalNeighbour
 from tests.factories import CouncilFactory
 

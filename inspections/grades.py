@@ -1,0 +1,442 @@
+"""A council's grade history: which judgements count, how areas carry across frameworks, and what
+"latest", "previous" and "change" mean.
+
+This module is the one statement of those rules. The council page, the inspection page, the council
+list, the overview, the CSV exports and the admin all read them from here: in Python over one council's
+prefetched inspections, and as SQL annotations where a list of councils or judgements must scale (the
+two are held equal by tests/inspections/test_grades_agree.py).
+
+The rules
+1. What counts. Judgements of published full inspections (standard, short or full; visits are never
+   graded). Judgements need a start date, so they are placed by their inspection's start date; a
+   judgement is earlier than another when its inspection started on an earlier day. The council's latest full inspection is placed by its start date,
+   else by its publication date; a full inspection with neither is not placed and does not count.
+2. Areas across frameworks. Ofsted has renamed and regrouped its judgement areas; LINES says which
+   areas continue one another, and so can be compared: SIF "help and protection" (and 2009-12
+   "safeguarding services") continue as ILACS "help and protection"; SIF "looked after and achieving
+   permanence" (and 2009-12 "looked after children services") as ILACS "children in care (and care
+   leavers)", then "children in care" from 2023; care leavers, judged separately by SIF and from 2023 by
+   ILACS, were part of the joint ILACS judgement in between; SIF "leadership, management and governance"
+   as ILACS "impact of leaders"; overall effectiveness as itself (2009-12 inspections gave none, and
+   ILACS gives none from April 2026).
+3. Previous. For a judgement, the council's most recent earlier judgement in the same line (its
+   "home" line, see Line.home), whichever framework gave it.
+4. Change. Compared on Ofsted's shared 1-4 score: improved, declined or unchanged; "first" when the
+   line has no earlier grade. "Adequate" (2009-12) and "requires improvement" (2013 on) share score 3
+   but are not the same judgement: CHANGE_WORDS and the pages say so where they meet.
+5. Latest. Per line, the grade the latest full inspection gave, or "not given" when it judged no area
+   of the line ("not recorded" when it has no grades recorded at all), with the most recent grade that
+   was given beside it and the inspection it comes from.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, LessThan
+
+from .frameworks import GRADE_SCORES, GRADED_EVENT_TYPES, Area, Grade
+from .models import Inspection, Judgement
+
+
+class GradeChange(models.TextChoices):
+    """How a judgement moved since the council's previous grade in the same line."""
+
+    IMPROVED = "improved", "Improved"
+    DECLINED = "declined", "Declined"
+    UNCHANGED = "unchanged", "Unchanged"
+    FIRST = "first", "First grade"
+
+
+class LatestStatus(models.TextChoices):
+    """Whether the council's latest full inspection gave a grade in a line."""
+
+    GIVEN = "given", "Given"
+    NOT_GIVEN = "not_given", "Not given"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
+@dataclass(frozen=True)
+class Line:
+    """Judgement areas that continue one another across frameworks, most recent wording first.
+
+    The framework table gives an inspection at most one area of a line, so a line holds one grade per
+    inspection (tests/inspections/test_grades.py holds the table to it). `home` are the areas whose own
+    previous grade is looked for along this line: an area has one home, though the joint ILACS judgement
+    on children in care and care leavers (2018-22) is at home in "children in care" and also stands in
+    the "care leavers" line, as 2009-12's judgement on looked after children stands in three lines.
+    """
+
+    key: str
+    label: str
+    areas: tuple
+    home: tuple
+
+
+LINES = (
+    Line("overall_effectiveness", "Overall effectiveness", (Area.OVERALL_EFFECTIVENESS,), (Area.OVERALL_EFFECTIVENESS,)),
+    Line("leaders", "Leaders", (Area.LEADERSHIP,), (Area.LEADERSHIP,)),
+    Line(
+        "help_and_protection",
+        "Help and protection",
+        (Area.HELP_AND_PROTECTION, Area.SAFEGUARDING_OVERALL),
+        (Area.HELP_AND_PROTECTION, Area.SAFEGUARDING_OVERALL),
+    ),
+    Line(
+        "children_in_care",
+        "Children in care",
+        (
+            Area.CHILDREN_IN_CARE,
+            Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+            Area.LOOKED_AFTER_AND_PERMANENCE,
+            Area.LOOKED_AFTER_OVERALL,
+        ),
+        (
+            Area.CHILDREN_IN_CARE,
+            Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+            Area.LOOKED_AFTER_AND_PERMANENCE,
+            Area.LOOKED_AFTER_OVERALL,
+        ),
+    ),
+    Line(
+        "care_leavers",
+        "Care leavers",
+        (Area.CARE_LEAVERS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.LOOKED_AFTER_OVERALL),
+        (Area.CARE_LEAVERS,),
+    ),
+    Line("adoption", "Adoption", (Area.ADOPTION, Area.LOOKED_AFTER_OVERALL), (Area.ADOPTION,)),
+    Line("lscb", "Local Safeguarding Children Board", (Area.LSCB,), (Area.LSCB,)),
+    Line(
+        "safeguarding_capacity",
+        "Safeguarding: capacity for improvement",
+        (Area.SAFEGUARDING_CAPACITY,),
+        (Area.SAFEGUARDING_CAPACITY,),
+    ),
+    Line(
+        "looked_after_capacity",
+        "Looked after children: capacity for improvement",
+        (Area.LOOKED_AFTER_CAPACITY,),
+        (Area.LOOKED_AFTER_CAPACITY,),
+    ),
+)
+LINES_BY_KEY = {line.key: line for line in LINES}
+HOME_LINE = {area: line for line in LINES for area in line.home}
+# The lines the council list, the comparison tables and councils.csv show: what ILACS judges today,
+# and the SIF-only judgements, which are many councils' only grades before 2018.
+COUNCIL_LINES = tuple(LINES_BY_KEY[key] for key in (
+    "overall_effectiveness", "leaders", "help_and_protection", "children_in_care", "care_leavers", "adoption", "lscb",
+))  # fmt: skip
+OVERALL = LINES_BY_KEY["overall_effectiveness"]
+
+CHANGE_WORDS = (
+    "Change compares a grade with the council's previous grade in the same judgement area, or in the area "
+    "it replaced when Ofsted changed its framework, on Ofsted's 1 (outstanding) to 4 (inadequate) score. "
+    "“Adequate” (2009-12) and “requires improvement to be good” (from 2013) share the score 3 but are not "
+    "the same judgement, so a move between them is shown as unchanged on the score, with a note."
+)
+
+
+def home_line(area):
+    return HOME_LINE[area]
+
+
+def grade_change(previous_grade, grade):
+    """The change from one grade to another on the 1-4 score; FIRST when there is no previous grade."""
+    if not previous_grade:
+        return GradeChange.FIRST
+    before, after = GRADE_SCORES.get(previous_grade), GRADE_SCORES.get(grade)
+    if after < before:
+        return GradeChange.IMPROVED
+    if after > before:
+        return GradeChange.DECLINED
+    return GradeChange.UNCHANGED
+
+
+def different_scale(previous_grade, grade):
+    """True where "adequate" meets "requires improvement": the same score, not the same judgement."""
+    return {previous_grade, grade} == {Grade.ADEQUATE, Grade.REQUIRES_IMPROVEMENT}
+
+
+# -- Python: one council's inspections, already fetched with their judgements -------------------------
+
+
+def placed_on(inspection):
+    """The date that places a full inspection among the council's others (rule 1)."""
+    return inspection.start_date or inspection.published_date
+
+
+def counts(inspection):
+    return inspection.status == Inspection.Status.PUBLISHED and inspection.event_type in GRADED_EVENT_TYPES
+
+
+def full_inspections(inspections):
+    """The council's counted full inspections, oldest first."""
+    placed = [i for i in inspections if counts(i) and placed_on(i)]
+    return sorted(placed, key=lambda i: (placed_on(i), i.pk or 0))
+
+
+def latest_full_inspection(inspections):
+    full = full_inspections(inspections)
+    return full[-1] if full else None
+
+
+def _judgement_order(judgement):
+    return (judgement.inspection_start_date, judgement.inspection_id)
+
+
+def _counted_judgements(inspections):
+    return sorted(
+        (j for i in inspections if counts(i) and i.start_date for j in i.judgements.all()),
+        key=lambda j: (_judgement_order(j), j.pk or 0),
+    )
+
+
+@dataclass(frozen=True)
+class GradeStep:
+    """A judgement with the council's previous grade in its line and the change since."""
+
+    judgement: Judgement
+    previous: Judgement | None
+    change: str
+
+    @property
+    def different_scale(self):
+        return bool(self.previous) and different_scale(self.previous.grade, self.judgement.grade)
+
+    @property
+    def compared_with_other_area(self):
+        return bool(self.previous) and self.previous.area != self.judgement.area
+
+
+def previous_judgement(judgement, judgements, line=None):
+    """The most recent judgement before `judgement` in `line` (by default its home line, rule 3)."""
+    line = line or home_line(judgement.area)
+    earlier = [
+        j for j in judgements if j.area in line.areas and j.inspection_start_date < judgement.inspection_start_date
+    ]
+    return max(earlier, key=_judgement_order, default=None)
+
+
+def grade_steps(inspections):
+    """{judgement id: GradeStep} for every counted judgement of one council's inspections."""
+    judgements = _counted_judgements(inspections)
+    steps = {}
+    for judgement in judgements:
+        previous = previous_judgement(judgement, judgements)
+        steps[judgement.pk] = GradeStep(judgement, previous, grade_change(previous and previous.grade, judgement.grade))
+    return steps
+
+
+@dataclass(frozen=True)
+class LatestGrade:
+    """A line's grade at the council's latest full inspection, and the most recent grade given in it.
+
+    `last_given` is a GradeStep whose previous grade and change are taken along this line (for the joint
+    ILACS judgement in the "care leavers" line, the care leavers grade before it).
+    """
+
+    line: Line
+    status: str | None  # LatestStatus; None when the council has no full inspection
+    latest_inspection: Inspection | None
+    last_given: GradeStep | None
+
+    @property
+    def grade(self):
+        """The grade the latest full inspection gave in this line, or None."""
+        return self.last_given.judgement.grade if self.status == LatestStatus.GIVEN else None
+
+    @property
+    def from_earlier_inspection(self):
+        return self.last_given is not None and self.status != LatestStatus.GIVEN
+
+
+def latest_grades(inspections, lines=LINES):
+    """[LatestGrade] for each of `lines`, from one council's inspections with their judgements."""
+    latest = latest_full_inspection(inspections)
+    judgements = _counted_judgements(inspections)
+    latest_has_grades = bool(latest and list(latest.judgements.all()))
+    result = []
+    for line in lines:
+        in_line = [j for j in judgements if j.area in line.areas]
+        last = max(in_line, key=_judgement_order, default=None)
+        last_given = None
+        if last is not None:
+            previous = previous_judgement(last, judgements, line)
+            last_given = GradeStep(last, previous, grade_change(previous and previous.grade, last.grade))
+        if latest is None:
+            status = None
+        elif last is not None and last.inspection_id == latest.pk:
+            status = LatestStatus.GIVEN
+        else:
+            status = LatestStatus.NOT_GIVEN if latest_has_grades else LatestStatus.NOT_RECORDED
+        result.append(LatestGrade(line, status, latest, last_given))
+    return result
+
+
+# -- SQL: lists of councils or judgements, a fixed number of queries however many rows -----------------
+
+
+def grade_score_expression(field):
+    """A database expression for Ofsted's 1-4 score of the grade in `field` (an annotation or a column)."""
+    return Case(
+        *[When(**{field: grade}, then=Value(score)) for grade, score in GRADE_SCORES.items()],
+        output_field=models.PositiveSmallIntegerField(),
+    )
+
+
+def change_expression(previous_score, score):
+    """GradeChange between two score expressions, FIRST where the previous one is missing."""
+    return Case(
+        When(Q(**{f"{previous_score}__isnull": True}), then=Value(GradeChange.FIRST)),
+        When(Q(**{f"{previous_score}__gt": F(score)}), then=Value(GradeChange.IMPROVED)),
+        When(Q(**{f"{previous_score}__lt": F(score)}), then=Value(GradeChange.DECLINED)),
+        default=Value(GradeChange.UNCHANGED),
+        output_field=models.CharField(),
+    )
+
+
+def counted_judgements():
+    return Judgement.objects.filter(
+        inspection__status=Inspection.Status.PUBLISHED, inspection__event_type__in=GRADED_EVENT_TYPES
+    ).order_by()
+
+
+def _newest_first(queryset):
+    # The inspection's own start date (which each judgement copies), so that the inspections'
+    # (council, status, start_date, id) index gives the order and the first rows end the search.
+    return queryset.order_by("-inspection__start_date", "-inspection_id")
+
+
+def _previous_in_line(line, judgement_ref):
+    """Judgements before the one at `judgement_ref` (an OuterRef prefix) in `line`, newest first."""
+    earlier = counted_judgements().filter(
+        inspection__council_id=OuterRef(f"{judgement_ref}inspection__council_id"),
+        inspection__start_date__lt=OuterRef(f"{judgement_ref}inspection_start_date"),
+        area__in=line.areas,
+    )
+    return _newest_first(earlier)
+
+
+def previous_value(value):
+    """For each judgement, `value` (a field name or an expression) read on its previous judgement (rule 3).
+
+    One subquery per line in a CASE on the judgement's area: only the judgement's home line is read.
+    """
+    expression = F(value) if isinstance(value, str) else value
+    return Case(
+        *[
+            When(
+                area__in=line.home,
+                then=Subquery(_previous_in_line(line, "").annotate(value=expression).values("value")[:1]),
+            )
+            for line in LINES
+        ],
+        default=None,
+    )
+
+
+def change_since_previous():
+    """Each judgement's GradeChange since its previous one; it needs a grade_score annotation.
+
+    The comparison is made inside the subquery, so the previous judgement is read once.
+    """
+    previous_score = grade_score_expression("grade")
+    change = Case(
+        When(GreaterThan(previous_score, OuterRef("grade_score")), then=Value(GradeChange.IMPROVED)),
+        When(LessThan(previous_score, OuterRef("grade_score")), then=Value(GradeChange.DECLINED)),
+        default=Value(GradeChange.UNCHANGED),
+        output_field=models.CharField(),
+    )
+    return Coalesce(previous_value(change), Value(GradeChange.FIRST), output_field=models.CharField())
+
+
+def with_previous(judgements):
+    """Annotate judgements with grade_score, previous_grade, previous_area, previous_inspection_id and change.
+
+    `judgements` may be filtered in any way: the previous grade is looked for among all the council's
+    counted judgements.
+    """
+    return judgements.annotate(grade_score=grade_score_expression("grade")).annotate(
+        previous_grade=previous_value("grade"),
+        previous_area=previous_value("area"),
+        previous_inspection_id=previous_value("inspection_id"),
+        change=change_since_previous(),
+    )
+
+
+def full_inspections_of(council_ref="pk"):
+    """The counted full inspections of the council at `council_ref` (an OuterRef name), newest first."""
+    return (
+        Inspection.objects.filter(
+            council_id=OuterRef(council_ref), status=Inspection.Status.PUBLISHED, event_type__in=GRADED_EVENT_TYPES
+        )
+        .annotate(placed_on=Coalesce("start_date", "published_date"))
+        .filter(placed_on__isnull=False)
+        .order_by("-placed_on", "-pk")
+    )
+
+
+def line_judgements(line, council_ref="pk"):
+    """The council's counted judgements in `line`, newest first.
+
+    The framework table gives at most one area of a line to any inspection, so [:1] is the latest grade
+    given in the line and [1:2] the one before it (see test_grades.py).
+    """
+    judgements = counted_judgements().filter(inspection__council_id=OuterRef(council_ref), area__in=line.areas)
+    return _newest_first(judgements.annotate(score=grade_score_expression("grade")))
+
+
+def with_latest_grades(councils, lines=(OVERALL,)):
+    """Annotate councils with their latest full inspection and, for each line, rule 5's figures.
+
+    For the council: latest_inspection_id, latest_inspection_date (start, else publication date),
+    latest_inspection_date_precision, latest_inspection_type, latest_inspection_has_grades.
+    For each line, prefixed with line.key: _status (LatestStatus, None without a full inspection), then
+    of the latest grade given: _grade, _area, _score, _inspection_id, _date, _date_precision; and of
+    the one before it: _previous_grade, _previous_score, _previous_date; and _change between them.
+    Correlated subqueries, each read once per council: one query for any number of councils.
+    """
+    full = full_inspections_of("pk")
+    councils = councils.annotate(
+        latest_inspection_id=Subquery(full.values("pk")[:1]),
+        latest_inspection_date=Subquery(full.values("placed_on")[:1]),
+        latest_inspection_date_precision=Subquery(full.values("date_precision")[:1]),
+        latest_inspection_type=Subquery(full.values("event_type")[:1]),
+    ).annotate(
+        latest_inspection_has_grades=Exists(Judgement.objects.filter(inspection_id=OuterRef("latest_inspection_id")))
+    )
+    for line in lines:
+        prefix = line.key
+        in_line = line_judgements(line)
+        at_latest = counted_judgements().filter(inspection_id=OuterRef("latest_inspection_id"), area__in=line.areas)
+        values = {
+            "grade": "grade",
+            "area": "area",
+            "score": "score",
+            "inspection_id": "inspection_id",
+            "date": "inspection_start_date",
+            "date_precision": "inspection__date_precision",
+        }
+        councils = councils.annotate(
+            **{f"{prefix}_{name}": Subquery(in_line.values(column)[:1]) for name, column in values.items()},
+            **{f"{prefix}_previous_{name}": Subquery(in_line.values(values[name])[1:2]) for name in ("grade", "score", "date")},
+            **{
+                f"{prefix}_status": Case(
+                    When(latest_inspection_id__isnull=True, then=None),
+                    When(Exists(at_latest), then=Value(LatestStatus.GIVEN)),
+                    When(latest_inspection_has_grades=True, then=Value(LatestStatus.NOT_GIVEN)),
+                    default=Value(LatestStatus.NOT_RECORDED),
+                    output_field=models.CharField(),
+                )
+            },
+        ).annotate(
+            **{
+                f"{prefix}_change": Case(
+                    When(**{f"{prefix}_grade__isnull": True}, then=None),
+                    default=change_expression(f"{prefix}_previous_score", f"{prefix}_score"),
+                    output_field=models.CharField(),
+                )
+            }
+        )
+    return councils
