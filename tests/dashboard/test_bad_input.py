@@ -1,7 +1,13 @@
 """Unknown addresses are 404 pages; nonsense filter values are answered 400 with the reason; never a 500."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
+
+from dashboard import views
+from inspections.models import Finding
 
 pytestmark = pytest.mark.django_db
 
@@ -76,24 +82,68 @@ def test_findings_nonsense_is_400_with_the_reason(client, history, params, field
     assert "plotly" not in html  # no chart, no script, for a page with no results
 
 
+def search_box(html):
+    """The search box's <input>, as the page renders it."""
+    inputs = re.findall(r'<input[^>]*\bname="q"[^>]*>', html)
+    assert len(inputs) == 1, inputs
+    return inputs[0]
+
+
+def shown_findings(response):
+    """How many findings the page lists, and the total it states: they must agree."""
+    listed = response.content.decode().count('class="app-results__item"')
+    assert listed == len(response.context["page"].object_list) == min(response.context["total"], views.FINDINGS_PER_PAGE)
+    return listed
+
+
+@pytest.mark.parametrize("page", ["-1", "99999999999999999999999"])
+def test_findings_page_out_of_range_shows_the_last_page(client, history, monkeypatch, page):
+    monkeypatch.setattr(views, "FINDINGS_PER_PAGE", 2)
+    response = client.get(reverse("finding-search"), {"page": page})
+    assert response.status_code == 200
+    shown = response.context["page"]
+    assert shown.paginator.num_pages > 1
+    assert shown.number == shown.paginator.num_pages
+    assert list(shown.object_list) == list(shown.paginator.page(shown.paginator.num_pages).object_list) != []
+
+
 @pytest.mark.parametrize(
-    "params",
+    "q, expected",
     [
-        {"page": "-1"},
-        {"page": "99999999999999999999999"},
-        {"q": "' OR 1=1 --"},
-        {"q": '"unbalanced'},
-        {"q": "-"},
-        {"q": "or"},
-        {"q": "  "},
-        {"unknown": "ignored"},
-        {"q": "<script>alert(1)</script>"},
+        ("' OR 1=1 --", 0),  # searched for as words, not run: an injection would list every finding
+        ('"unbalanced', 0),
+        ("-", None),  # PostgreSQL's web search reads these as syntax, the plain match skips them:
+        ("or", None),  # either way the page lists what the search of the record finds
+        ("  ", "all"),  # blank is no search at all
     ],
 )
-def test_findings_odd_but_harmless_input_is_200(client, history, params):
-    response = client.get(reverse("finding-search"), params)
+def test_findings_odd_search_words_are_searched_and_shown_back(client, history, q, expected):
+    response = client.get(reverse("finding-search"), {"q": q})
     assert response.status_code == 200
-    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert response.context["errors"] == []
+    published = Finding.objects.published()
+    matches = {0: 0, None: published.search(q).count(), "all": published.count()}[expected]
+    assert response.context["total"] == matches
+    assert shown_findings(response) == matches
+    assert f'value="{escape(q)}"' in search_box(response.content.decode())
+
+
+def test_findings_search_for_markup_is_shown_back_as_text(client, history):
+    response = client.get(reverse("finding-search"), {"q": "<script>alert(1)</script>"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in search_box(html)
+    assert response.context["total"] == 0
+
+
+def test_findings_unknown_parameters_are_ignored(client, history):
+    response = client.get(reverse("finding-search"), {"unknown": "ignored"})
+    assert response.status_code == 200
+    assert response.context["total"] == shown_findings(response) == Finding.objects.published().count()
+    # Nor passed on to the download, which would answer 400 for a filter it does not have.
+    export_links = re.findall(r'href="(/export/findings\.csv[^"]*)"', response.content.decode())
+    assert export_links == ["/export/findings.csv"]
 
 
 def test_repeated_parameters_use_the_last_value(client, history):
@@ -103,8 +153,6 @@ def test_repeated_parameters_use_the_last_value(client, history):
 
 
 def test_a_server_error_renders_the_sites_500_page(client, history, monkeypatch):
-    from dashboard import views
-
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 

@@ -37,9 +37,24 @@ def test_editor_adds_an_inspection(editor_client):
 
 
 def test_editor_changes_an_inspection(editor_client):
-    inspection = InspectionFactory()
+    judgement = JudgementFactory()
+    inspection = judgement.inspection
     url = reverse("admin:inspections_inspection_change", args=[inspection.pk])
     assert editor_client.get(url).status_code == 200
+    form = inspection_form(
+        inspection.council,
+        status=inspection.status,
+        start_date=inspection.start_date.isoformat(),
+        end_date=inspection.end_date.isoformat(),
+        published_date=inspection.published_date.isoformat(),
+        lead_inspector="Someone Else",
+    )
+    response = editor_client.post(url, form)
+    assert response.status_code == 302, response.context["errors"] if response.status_code == 200 else response
+    assert response["Location"] == reverse("admin:inspections_inspection_changelist")
+    inspection.refresh_from_db()
+    assert inspection.lead_inspector == "Someone Else"
+    assert list(inspection.judgements.all()) == [judgement]  # judgements not sent in the form are kept
 
 
 def test_editor_cannot_change_a_councils_codes(editor_client):
