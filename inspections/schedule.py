@@ -135,6 +135,14 @@ class NextInspection:
 ILACS_CYCLE_YEARS = 3
 ILACS_WINDOW_MONTHS = 6
 ILACS_RULES_SOURCE = "Ofsted, “Inspecting local authority children’s services” (the ILACS framework)"
+# From April 2026 there is no overall grade: the short-inspection pathway is for councils judged good or
+# outstanding on the impact of leaders and on at least two of the three practice judgements.
+ILACS_2026_SOURCE = (
+    "Ofsted, “Inspecting local authority children’s services: summary of framework changes” (April 2026), "
+    "as summarised by Data to Insight’s ILACS tool"
+)
+PRACTICE_AREAS = (Area.HELP_AND_PROTECTION, Area.CHILDREN_IN_CARE, Area.CARE_LEAVERS)
+GOOD_OR_BETTER = (Grade.GOOD, Grade.OUTSTANDING)
 
 
 def next_inspection_due(inspections, today=None):
@@ -166,17 +174,7 @@ def next_inspection_due(inspections, today=None):
     }
     if overall is None:
         if last.start_date and last.start_date >= ILACS_NO_OVERALL_FROM:
-            # The published ILACS rules choose short or standard by the overall grade, which Ofsted no
-            # longer gives; what replaces that choice is not in the sources here, so the type is left open
-            # while the three-year window, which applies to both, still holds.
-            return NextInspection(
-                None,
-                f"Inspections from April 2026 give no overall effectiveness grade ({when}); the ILACS rules "
-                "in our sources choose between a short and a standard inspection by that grade, so which "
-                "comes next is not stated. Either usually comes within six months either side of the third "
-                "anniversary of the last inspection.",
-                **window,
-            )
+            return _after_april_2026(last, when, inspections, window)
         return NextInspection(
             None,
             f"The last full inspection ({when}) gives no overall effectiveness grade, "
@@ -201,4 +199,34 @@ def next_inspection_due(inspections, today=None):
         f"Judged {Grade(overall).label.lower()} overall ({when}): the next {EventType(event_type).label.lower()} "
         "usually comes within six months either side of the third anniversary of that inspection.",
         **window,
+    )
+
+
+def _after_april_2026(last, when, inspections, window):
+    """The ILACS pathway from the leaders and practice judgements, for an inspection with no overall grade."""
+    leaders = judgement_grade(last, Area.LEADERSHIP)
+    practice = [judgement_grade(last, area) for area in PRACTICE_AREAS]
+    if leaders is None or any(grade is None for grade in practice):
+        return NextInspection(
+            None,
+            f"The last full inspection ({when}) gave no overall grade, as from April 2026, and not all of the "
+            "leaders and practice judgements the rules now use are recorded.",
+            based_on=last,
+        )
+    good_practice = sum(grade in GOOD_OR_BETTER for grade in practice)
+    short = leaders in GOOD_OR_BETTER and good_practice >= 2
+    event_type = EventType.SHORT_INSPECTION if short else EventType.STANDARD_INSPECTION
+    judged = (
+        f"the impact of leaders {Grade(leaders).label.lower()} and {good_practice} of the three practice "
+        "judgements good or outstanding"
+    )
+    rule = (
+        "a short inspection follows where leaders and at least two of the three practice judgements are good "
+        "or outstanding, a standard inspection otherwise"
+    )
+    return NextInspection(
+        event_type,
+        f"Judged ({when}) with {judged}. Since April 2026 there is no overall grade: {rule}. It usually comes "
+        "within six months either side of the third anniversary of the last inspection.",
+        **{**window, "source": ILACS_2026_SOURCE},
     )

@@ -112,16 +112,31 @@ def test_no_graded_inspection_or_no_overall_grade_means_not_known():
     assert due.event_type is None and "not recorded" in due.reason and due.window_start is None
 
 
+@pytest.mark.parametrize(
+    "leaders, practice, expected",
+    [
+        (Grade.GOOD, (Grade.REQUIRES_IMPROVEMENT, Grade.GOOD, Grade.OUTSTANDING), EventType.SHORT_INSPECTION),
+        (Grade.GOOD, (Grade.REQUIRES_IMPROVEMENT, Grade.REQUIRES_IMPROVEMENT, Grade.GOOD), EventType.STANDARD_INSPECTION),
+        (Grade.REQUIRES_IMPROVEMENT, (Grade.GOOD, Grade.GOOD, Grade.GOOD), EventType.STANDARD_INSPECTION),
+        (Grade.GOOD, (Grade.GOOD, Grade.GOOD, None), None),
+    ],
+)
 @pytest.mark.django_db
-def test_after_april_2026_the_type_is_open_but_the_window_holds():
+def test_after_april_2026_leaders_and_practice_judgements_decide(leaders, practice, expected):
     council = CouncilFactory()
     event = inspection(council, EventType.STANDARD_INSPECTION, Framework.ILACS, D(2026, 6, 8), D(2026, 6, 19))
-    Judgement.objects.create(inspection=event, area=Area.LEADERSHIP, grade=Grade.GOOD)
+    Judgement.objects.create(inspection=event, area=Area.LEADERSHIP, grade=leaders)
+    for area, grade in zip((Area.HELP_AND_PROTECTION, Area.CHILDREN_IN_CARE, Area.CARE_LEAVERS), practice, strict=True):
+        if grade:
+            Judgement.objects.create(inspection=event, area=area, grade=grade)
     events = list(Inspection.objects.filter(council=council).prefetch_related("judgements"))
     due = next_inspection_due(events, today=D(2026, 11, 1))
-    assert due.event_type is None and "April 2026" in due.reason
-    assert (due.window_start, due.window_end) == (D(2028, 12, 19), D(2029, 12, 19))
-    assert "ILACS" in due.source
+    assert due.event_type == expected
+    if expected:
+        assert (due.window_start, due.window_end) == (D(2028, 12, 19), D(2029, 12, 19))
+        assert "April 2026" in due.source and "no overall grade" in due.reason
+    else:
+        assert due.window_start is None and "not all" in due.reason
 
 
 @pytest.mark.django_db
