@@ -44,7 +44,7 @@ from ..frameworks import (
     judgement_problem,
 )
 from .. import national_cache
-from ..models import Inspection, Judgement, Origin, Source
+from ..models import Inspection, Judgement, MissingCode, Origin, Source
 
 IMPORT_CHANGE_REASON = "import_ofsted_outcomes"
 
@@ -352,7 +352,8 @@ def read_sheet_table(workbook, sheet_name, columns, required, path, header_row=2
 
 # --- values ------------------------------------------------------------------------------------------
 
-MISSING_CODES = {"c", "x", "z", "u", "low", "k", ":", ".."}
+# Only the official codes: the database refuses any other (see MissingCode).
+MISSING_CODES = set(MissingCode.values)
 
 
 def parse_int(text):
