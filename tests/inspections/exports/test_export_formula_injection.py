@@ -69,7 +69,7 @@ def formulas_everywhere():
     FindingFactory(inspection=inspection, source=source)
     figure = KeyFigureFactory(council=council, source=source, value=None, missing_code="c")
     figure.also_reported_by.add(SourceFactory())
-    KeyFigureFactory(council=council, source=source, date=datetime.date(2023, 9, 30))
+    KeyFigureFactory(council=council, source=source, value=None, missing_code="x", date=datetime.date(2023, 9, 30))
     written, refused = [], set()
     counter = itertools.count()
     for model in exported_models():
