@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from councils.models import Council
 from inspections.importers.dfe_indicators_csv import import_indicators_csv
@@ -154,3 +155,23 @@ def test_codes_that_are_not_official_are_not_stored(councils, tmp_path):
     summary = import_indicators_csv(write_csv(tmp_path / "cpp.csv", CHILD_PROTECTION_COLUMNS, [row]))
     assert not KeyFigure.objects.exists()
     assert summary.skipped["value not a number or DfE code"] == 1
+
+
+def test_the_disagreement_is_shown_to_editors_and_not_on_public_pages(admin_client, client, councils, tmp_path, report):
+    tower_hamlets = Council.objects.get(slug="tower-hamlets")
+    KeyFigure.objects.create(
+        council=tower_hamlets, metric="children_looked_after_rate", value=48, unit="rate_per_10000",
+        date=D(2021, 3, 31), source=report,
+    )  # fmt: skip
+    row = {
+        "time_period": "2021", "geographic_level": "Local authority", "old_la_code": "211", "new_la_code": "E09000030",
+        "la_name": "Tower Hamlets", "population_type": "Children looked after on 31 March each year",
+        "children_count": "305", "rate_per_10000": "47",
+    }  # fmt: skip
+    import_indicators_csv(write_csv(tmp_path / "looked_after.csv", LOOKED_AFTER_COLUMNS, [row]))
+    figure = KeyFigure.objects.get(metric="children_looked_after_rate")
+    assert "gives 48" in figure.source_disagreement
+    admin_page = admin_client.get(reverse("admin:inspections_keyfigure_change", args=[figure.pk])).content.decode()
+    assert "gives 48" in admin_page
+    public_page = client.get(tower_hamlets.get_absolute_url()).content.decode()
+    assert "47" in public_page and "gives 48" not in public_page
