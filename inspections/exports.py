@@ -458,7 +458,7 @@ KEY_FIGURE_COLUMNS = (
     Column(
         "also_reported_by",
         "Titles of the other documents that give the same figure, separated by “; ”; where their number "
-        "differs, the value is the official statistics'",
+        "differs, value is the official statistics' (between two sources of a kind, the one recorded first)",
     ),
 )
 

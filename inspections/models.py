@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce, ExtractYear, Lag
 from django.urls import reverse
@@ -501,14 +501,14 @@ class Finding(models.Model):
 class MissingCode(models.TextChoices):
     """The codes official statistics put where they give no number, with their published meanings.
 
-    c, k, u, x and z as the DfE's children's social care dashboard defines them ("KPI codes"); low as the
-    Government Statistical Service's harmonised shorthand does ("less than half the final digit shown and
-    different from a real zero"), which the DfE's files use for the same thing as k.
+    c, k, u, x and z in the words of the DfE's children's social care dashboard ("KPI codes"); low, which
+    the DfE's workforce file uses, in the words of the Government Statistical Service's harmonised
+    shorthand for tables.
     """
 
     CONFIDENTIAL = "c", "confidential data which has been suppressed"
     ROUNDS_TO_ZERO = "k", "rounds to 0 but is not 0"
-    LOW = "low", "rounds to 0 but is not 0 (less than half the final digit shown)"
+    LOW = "low", "less than half the final digit shown and different from a real zero"
     LOW_RELIABILITY = "u", "observation is of low reliability"
     NOT_AVAILABLE = "x", "data is unavailable for other reason(s)"
     NOT_APPLICABLE = "z", "observation is not applicable"
@@ -605,10 +605,9 @@ class KeyFigure(models.Model):
         """Take in `other`, the same figure (council, metric and date) as another source gives it.
 
         Both sources are kept. The value of official statistics stands over any other source's (between
-        two of a kind, the figure already recorded stands), and where the values differ the one set
-        aside is written in source_disagreement for editors, and other's notes are added to these. Saves
-        this figure; `other` is never saved.
-        Returns False when other's source was already recorded for this figure, else True.
+        two sources of a kind, the figure already recorded stands); where the values differ, the one set
+        aside is written in source_disagreement for editors; other's notes are added to these. Saves this
+        figure, never `other`. Returns False when other's source was already recorded for it, else True.
         """
         if other.source_id == self.source_id or self.also_reported_by.filter(pk=other.source_id).exists():
             return False
@@ -616,20 +615,18 @@ class KeyFigure(models.Model):
         if other.source.kind in OFFICIAL_STATISTICS and self.source.kind not in OFFICIAL_STATISTICS:
             kept, set_aside = other, self
         if not kept.same_value(set_aside):
-            line = (
-                f"{set_aside.source} gives {set_aside.shown_value}; "
-                f"the figure keeps {kept.shown_value} from {kept.source}."
-            )
+            line = f"{set_aside.source} gives {set_aside.shown_value}; the figure keeps {kept.shown_value} from {kept.source}."
             self.source_disagreement = "\n".join(filter(None, [self.source_disagreement, line]))
         if other.notes and other.notes not in self.notes:
             self.notes = "\n".join(filter(None, [self.notes, other.notes]))
-        if kept is other:
-            self.also_reported_by.add(self.source)
-            for field in ("source", "value", "missing_code", "unit", "date_precision", "origin"):
-                setattr(self, field, getattr(other, field))
-        else:
-            self.also_reported_by.add(other.source)
-        self.save()
+        with transaction.atomic():
+            if kept is other:
+                self.also_reported_by.add(self.source)
+                for field in ("source", "value", "missing_code", "unit", "date_precision", "origin"):
+                    setattr(self, field, getattr(other, field))
+            else:
+                self.also_reported_by.add(other.source)
+            self.save()
         return True
 
 

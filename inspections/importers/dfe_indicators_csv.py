@@ -12,8 +12,9 @@ is shows from its measure columns:
 
 Suppressed or missing values (the official codes `c`, `k`, `low`, `u`, `x`, `z`) are stored as absent with
 their code, never as zero. A figure another source already gives (the same council, measure and date) is
-merged into that one rather than added: both sources are kept and the official statistic's value stands. Councils are found by DfE code, then ONS code (current or former), then name; rows for two
-councils together ("314 / 318", Kingston and Richmond's shared service) and for councils the database
+merged into that one rather than added: both sources are kept and the official statistic's value stands.
+Councils are found by DfE code, then ONS code (current or former), then name; rows for two councils
+together ("314 / 318", Kingston and Richmond's shared service) and for councils the database
 does not know (Dorset's former county, 835) are skipped and counted.
 """
 

@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalkeyfigure',
             name='missing_code',
-            field=models.CharField(blank=True, choices=[('c', 'confidential data which has been suppressed'), ('k', 'rounds to 0 but is not 0'), ('low', 'rounds to 0 but is not 0 (less than half the final digit shown)'), ('u', 'observation is of low reliability'), ('x', 'data is unavailable for other reason(s)'), ('z', 'observation is not applicable')], help_text="The source's code where it gives no number.", max_length=10),
+            field=models.CharField(blank=True, choices=[('c', 'confidential data which has been suppressed'), ('k', 'rounds to 0 but is not 0'), ('low', 'less than half the final digit shown and different from a real zero'), ('u', 'observation is of low reliability'), ('x', 'data is unavailable for other reason(s)'), ('z', 'observation is not applicable')], help_text="The source's code where it gives no number.", max_length=10),
         ),
         migrations.AlterField(
             model_name='historicalkeyfigure',
@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='keyfigure',
             name='missing_code',
-            field=models.CharField(blank=True, choices=[('c', 'confidential data which has been suppressed'), ('k', 'rounds to 0 but is not 0'), ('low', 'rounds to 0 but is not 0 (less than half the final digit shown)'), ('u', 'observation is of low reliability'), ('x', 'data is unavailable for other reason(s)'), ('z', 'observation is not applicable')], help_text="The source's code where it gives no number.", max_length=10),
+            field=models.CharField(blank=True, choices=[('c', 'confidential data which has been suppressed'), ('k', 'rounds to 0 but is not 0'), ('low', 'less than half the final digit shown and different from a real zero'), ('u', 'observation is of low reliability'), ('x', 'data is unavailable for other reason(s)'), ('z', 'observation is not applicable')], help_text="The source's code where it gives no number.", max_length=10),
         ),
         migrations.AlterField(
             model_name='keyfigure',

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 PUBLISHED_MEANINGS = {
     "c": "confidential data which has been suppressed",
     "k": "rounds to 0 but is not 0",
-    "low": "rounds to 0 but is not 0 (less than half the final digit shown)",
+    "low": "less than half the final digit shown and different from a real zero",
     "u": "observation is of low reliability",
     "x": "data is unavailable for other reason(s)",
     "z": "observation is not applicable",
