@@ -380,15 +380,16 @@ def framework_markers(graded):
 
 
 def pick_key_figures(key_figures):
-    """{metric: [(date, value, missing_code, precision)]} keeping one figure per metric and date."""
-    series = defaultdict(dict)
-    for figure in key_figures:
-        if figure.metric not in CONTEXT_METRICS:
-            continue
-        existing = series[figure.metric].get(figure.date)
-        if existing is None or (existing.value is None and figure.value is not None):
-            series[figure.metric][figure.date] = figure
-    return {metric: [by_date[d] for d in sorted(by_date)] for metric, by_date in series.items()}
+    """{metric: [figure, ...]} of the context metrics, oldest first.
+
+    A council has one figure per metric and date, however many sources give it (see KeyFigure), so
+    each date is one point.
+    """
+    series = defaultdict(list)
+    for figure in sorted(key_figures, key=lambda figure: figure.date):
+        if figure.metric in CONTEXT_METRICS:
+            series[figure.metric].append(figure)
+    return dict(series)
 
 
 def context_indicators_chart(key_figures, inspections, x_range=None, chart_id="context-indicators"):

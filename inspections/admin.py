@@ -250,6 +250,6 @@ class KeyFigureAdmin(TrackerAdmin):
     list_display = ["council", "metric", "value", "missing_code", "unit", "date"]
     list_filter = ["metric", "unit"]
     search_fields = ["council__name", "metric"]
-    autocomplete_fields = ["council", "source"]
+    autocomplete_fields = ["council", "source", "also_reported_by"]
     list_select_related = ["council", "source"]
     readonly_fields = ["origin"]

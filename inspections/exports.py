@@ -37,7 +37,15 @@ from .copy import copy_csv
 from .filtersets import CouncilFilterSet, FindingFilterSet, InspectionFilterSet, JudgementFilterSet, KeyFigureFilterSet
 from .frameworks import Area, EventType, Framework, Grade
 from .metrics import METRICS, Unit
-from .models import DatePrecision, Finding, Inspection, Judgement, KeyFigure
+from .models import (
+    DatePrecision,
+    Finding,
+    Inspection,
+    Judgement,
+    KeyFigure,
+    MissingCode,
+    Source,
+)
 
 # OWASP CSV injection: a spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -52,6 +60,50 @@ def safe_text(field):
     """The text column `field`, prefixed with ' where a spreadsheet would take it for a formula."""
     formula = functools.reduce(operator.or_, (Q(**{f"{field}__startswith": start}) for start in FORMULA_STARTS))
     return Case(When(formula, then=Concat(Value("'"), F(field))), default=F(field), output_field=TextField())
+
+
+def safe_texts(*fields):
+    return [safe_text(field) for field in fields]
+
+
+def date_precision(date_field, precision_field=None):
+    """How precise the date in `date_field` is (day, month or year, from `precision_field`); empty with no date.
+
+    Without a precision field the date is one the app records to the day.
+    """
+    precision = safe_text(precision_field) if precision_field else Value(DatePrecision.DAY.value)
+    return Case(When(**{f"{date_field}__isnull": True}, then=Value("")), default=precision, output_field=TextField())
+
+
+class JoinedText(Func):
+    """An aggregate for a subquery: the texts joined by "; ", in the order of `ordering` on PostgreSQL.
+
+    SQLite (before 3.44) cannot order inside an aggregate, so there they come in the order read.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, text, ordering):
+        super().__init__(text, ordering)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        text, _ordering = self.get_source_expressions()
+        joined = Func(text, function="GROUP_CONCAT", template="%(function)s(%(expressions)s, '; ')", output_field=TextField())
+        return compiler.compile(joined)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="STRING_AGG", arg_joiner=", '; ' ORDER BY ", **extra_context)
+
+
+def also_reported_by_titles():
+    """The titles of a key figure's other sources, each neutralised, in one cell (empty where none)."""
+    titles = (
+        Source.objects.filter(key_figures_also_reported=OuterRef("pk"))
+        .order_by()
+        .annotate(titles=JoinedText(safe_text("title"), F("title")))
+        .values("titles")
+    )
+    return Coalesce(Subquery(titles), Value(""), output_field=TextField())
 
 
 class IsoDate(Func):
@@ -131,6 +183,14 @@ ONS_CODE = Column("ons_code", "The council's current ONS code", allowed="E06…,
 LA_CODE = Column("la_code", "The council's DfE three-digit local authority code", allowed="three digits")
 REGION = Column("region", "English region")
 
+# A date known only to the month or year is written as the first day of it; a column beside it (at the
+# end, as columns are stable) says how precise it is.
+PRECISION_ALLOWED = choices_allowed(DatePrecision.choices)
+DATE_PRECISION_MEANING = (
+    "How precisely the sources give {date}: day; month (written as the 1st of the month); "
+    "year (written as 1 January); empty where there is no date"
+)
+
 
 # -- councils ---------------------------------------------------------------------------------------
 
@@ -147,14 +207,25 @@ def _councils_queryset():
     # grade_words() uses its column once per grade, so words made outside would run a subquery five times.
     latest_event = Inspection.objects.published().filter(council=OuterRef("pk")).exclude(start_date=None)
     latest_event = latest_event.order_by("-start_date", "-pk")
+    # Text is neutralised inside the subqueries too, for the same reason.
+    latest_event = latest_event.annotate(safe_type=safe_text("event_type"), safe_precision=safe_text("date_precision"))
+    latest_full = grades.full_inspections_of("pk").annotate(
+        safe_type=safe_text("event_type"), safe_precision=safe_text("date_precision")
+    )
     annotations = {
+        "latest_inspection_safe_type": Subquery(latest_full.values("safe_type")[:1]),
+        "latest_inspection_safe_precision": Subquery(latest_full.values("safe_precision")[:1]),
         "last_event_date": Subquery(latest_event.values("start_date")[:1]),
-        "last_event_date_precision": Subquery(latest_event.values("date_precision")[:1]),
-        "last_event_type": Subquery(latest_event.values("event_type")[:1]),
+        "last_event_date_precision": Subquery(latest_event.values("safe_precision")[:1]),
+        "last_event_type": Subquery(latest_event.values("safe_type")[:1]),
     }
     queryset = grades.with_latest_grades(Council.objects.select_related("region"), lines=COUNCIL_LINES)
     for line in COUNCIL_LINES:
-        in_line = grades.line_judgements(line).annotate(words=grade_words("grade"))
+        in_line = grades.line_judgements(line).annotate(
+            words=grade_words("grade"), safe_area=safe_text("area"), safe_precision=safe_text("inspection__date_precision")
+        )
+        annotations[f"{line.key}_safe_area"] = Subquery(in_line.values("safe_area")[:1])
+        annotations[f"{line.key}_safe_precision"] = Subquery(in_line.values("safe_precision")[:1])
         at_latest = (
             grades.counted_judgements()
             .filter(inspection_id=OuterRef("latest_inspection_id"), area__in=line.areas)
@@ -183,20 +254,19 @@ def _council_rows(queryset):
         per_line += [
             f"{key}_at_latest",
             f"{key}_words",
-            f"{key}_area",
+            f"{key}_safe_area",
             f"{key}_inspection_id",
             IsoDate(f"{key}_date"),
-            f"{key}_date_precision",
+            f"{key}_safe_precision",
             f"{key}_previous_words",
             f"{key}_change",
         ]
     return queryset.values_list(
-        *map(safe_text, ["name", "slug", "ons_code", "la_code", "ofsted_urn", "region__name"]),
-        "la_type",
+        *map(safe_text, ["name", "slug", "ons_code", "la_code", "ofsted_urn", "region__name", "la_type"]),
         "latest_inspection_id",
-        "latest_inspection_type",
+        "latest_inspection_safe_type",
         IsoDate("latest_inspection_date"),
-        "latest_inspection_date_precision",
+        "latest_inspection_safe_precision",
         months_since("latest_inspection_date", datetime.date.today()),
         IsoDate("last_event_date"),
         "last_event_date_precision",
@@ -264,12 +334,14 @@ def _inspection_rows(queryset):
         "pk",
         *map(safe_text, ["council__name", "council__slug", "council__ons_code", "council__la_code"]),
         safe_text("council__region__name"),
-        "event_type",
-        "framework",
+        *safe_texts("event_type", "framework"),
         *map(IsoDate, ["start_date", "end_date", "published_date"]),
         safe_text("lead_inspector"),
         grade_words("overall_effectiveness"),
         safe_text("report_url"),
+        date_precision("start_date", "date_precision"),
+        date_precision("end_date", "date_precision"),
+        date_precision("published_date"),
     )
 
 
@@ -282,12 +354,19 @@ INSPECTION_COLUMNS = (
     REGION,
     Column("event_type", "Kind of inspection or visit", allowed=choices_allowed(EventType.choices)),
     Column("framework", "Ofsted framework (empty where no source says)", allowed=choices_allowed(Framework.choices)),
-    Column("start_date", "First day on site (first of the month where only the month is known)", "date (YYYY-MM-DD)"),
-    Column("end_date", "Last day on site", "date (YYYY-MM-DD)"),
-    Column("published_date", "Date the report was published", "date (YYYY-MM-DD)"),
+    Column("start_date", "First day on site (see start_date_precision: a month or year is given as its first day)", "date (YYYY-MM-DD)"),
+    Column("end_date", "Last day on site (see end_date_precision)", "date (YYYY-MM-DD)"),
+    Column("published_date", "Date the report was published (see published_date_precision)", "date (YYYY-MM-DD)"),
     Column("lead_inspector", "Lead inspector named in the report"),
     Column("overall_effectiveness", "Overall effectiveness grade, in Ofsted's words", allowed=GRADE_ALLOWED),
     Column("report_url", "Link to the report on Ofsted's site"),
+    Column("start_date_precision", DATE_PRECISION_MEANING.format(date="start_date"), allowed=PRECISION_ALLOWED),
+    Column("end_date_precision", DATE_PRECISION_MEANING.format(date="end_date"), allowed=PRECISION_ALLOWED),
+    Column(
+        "published_date_precision",
+        DATE_PRECISION_MEANING.format(date="published_date") + "; publication dates are recorded to the day",
+        allowed=PRECISION_ALLOWED,
+    ),
 )
 
 
@@ -303,7 +382,7 @@ def _judgements_queryset():
         .annotate(grade_score=grades.grade_score_expression("grade"))
         .annotate(
             previous_grade=grades.previous_value(grade_words("grade")),
-            previous_area=grades.previous_value("area"),
+            previous_area=grades.previous_value(safe_text("area")),
             previous_inspection_id=grades.previous_value("inspection_id"),
             change=grades.change_since_previous(),
         )
@@ -316,15 +395,14 @@ def _judgement_rows(queryset):
         "inspection_id",
         *map(safe_text, ["inspection__council__name", "inspection__council__slug", "inspection__council__ons_code"]),
         safe_text("inspection__council__region__name"),
-        "inspection__event_type",
-        "framework",
+        *map(safe_text, ["inspection__event_type", "framework"]),
         IsoDate("inspection_start_date"),
-        "area",
+        safe_text("area"),
         grade_words("grade"),
         "grade_score",
         "previous_grade",
         "change",
-        "inspection__date_precision",
+        safe_text("inspection__date_precision"),
         "previous_area",
         "previous_inspection_id",
     )
@@ -364,11 +442,8 @@ def _finding_rows(queryset):
         safe_text("inspection__council__name"),
         safe_text("inspection__council__slug"),
         IsoDate("inspection__start_date"),
-        "inspection__event_type",
-        "kind",
-        "area",
-        safe_text("text"),
-        safe_text("source__title"),
+        *safe_texts("inspection__event_type", "kind", "area", "text", "source__title"),
+        date_precision("inspection__start_date", "inspection__date_precision"),
     )
 
 
@@ -377,12 +452,13 @@ FINDING_COLUMNS = (
     Column("inspection_id", "The inspection it comes from", "integer"),
     COUNCIL,
     COUNCIL_SLUG,
-    Column("start_date", "First day of the inspection", "date (YYYY-MM-DD)"),
+    Column("start_date", "First day of the inspection (see start_date_precision)", "date (YYYY-MM-DD)"),
     Column("event_type", "Kind of inspection or visit", allowed=choices_allowed(EventType.choices)),
     Column("kind", "The report's heading it stands under", allowed=choices_allowed(Finding.Kind.choices)),
     Column("area", "Judgement area, where the report ties it to one", allowed=choices_allowed(Area.choices)),
     Column("text", "The statement, as the report words it"),
     Column("source", "Title of the document it comes from"),
+    Column("start_date_precision", DATE_PRECISION_MEANING.format(date="start_date"), allowed=PRECISION_ALLOWED),
 )
 
 
@@ -396,11 +472,19 @@ def _key_figures_queryset():
 def _key_figure_rows(queryset):
     return queryset.values_list(
         *map(safe_text, ["council__name", "council__slug", "council__ons_code"]),
-        "metric",
-        Coalesce(PlainNumber("value"), "missing_code", output_field=CharField()),
-        "unit",
+        safe_text("metric"),
+        PlainNumber("value"),
+        safe_text("unit"),
         IsoDate("date"),
         safe_text("source__title"),
+        safe_text("missing_code"),
+        Case(
+            *[When(missing_code=code, then=Value(meaning)) for code, meaning in MissingCode.choices],
+            default=Value(""),
+            output_field=TextField(),
+        ),
+        date_precision("date", "date_precision"),
+        also_reported_by_titles(),
     )
 
 
@@ -409,10 +493,23 @@ KEY_FIGURE_COLUMNS = (
     COUNCIL_SLUG,
     ONS_CODE,
     Column("metric", "What is counted or measured", allowed=", ".join(METRICS)),
-    Column("value", "The number; where the source gives none, its code instead (c, x, z, u, low)", "number or code"),
+    Column("value", "The number; empty where the source gives none (status says why)", "number"),
     Column("unit", "Unit of value", allowed=choices_allowed(Unit.choices)),
-    Column("date", "The date the figure is for (first of the month or year where only that is known)", "date (YYYY-MM-DD)"),
-    Column("source", "Title of the document it comes from"),
+    Column("date", "The date the figure is for (see date_precision)", "date (YYYY-MM-DD)"),
+    Column("source", "Title of the document the value comes from (official statistics where any source is)"),
+    Column(
+        "status",
+        "Empty where value is given; otherwise the source's official code for why there is no number: "
+        + "; ".join(f"{code} = {meaning}" for code, meaning in MissingCode.choices),
+        allowed=choices_allowed(MissingCode.choices),
+    ),
+    Column("status_meaning", "The meaning of status, in the statisticians' words"),
+    Column("date_precision", DATE_PRECISION_MEANING.format(date="date"), allowed=PRECISION_ALLOWED),
+    Column(
+        "also_reported_by",
+        "Titles of the other documents that give the same figure, separated by “; ”; where their number "
+        "differs, value is the official statistics' (between two sources of a kind, the one recorded first)",
+    ),
 )
 
 

@@ -1,5 +1,7 @@
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
@@ -479,54 +481,136 @@ class Finding(models.Model):
     natural_key.dependencies = ["inspections.inspection"]
 
 
+class MissingCode(models.TextChoices):
+    """The codes official statistics put where they give no number, with their published meanings.
+
+    c, k, u, x and z in the words of the DfE's children's social care dashboard ("KPI codes"); low, which
+    the DfE's workforce file uses, in the words of the Government Statistical Service's harmonised
+    shorthand for tables.
+    """
+
+    CONFIDENTIAL = "c", "confidential data which has been suppressed"
+    ROUNDS_TO_ZERO = "k", "rounds to 0 but is not 0"
+    LOW = "low", "less than half the final digit shown and different from a real zero"
+    LOW_RELIABILITY = "u", "observation is of low reliability"
+    NOT_AVAILABLE = "x", "data is unavailable for other reason(s)"
+    NOT_APPLICABLE = "z", "observation is not applicable"
+
+
+# Sources whose figures are official statistics: where another source gives the same figure, theirs stands.
+OFFICIAL_STATISTICS = (Source.Kind.DATASET, Source.Kind.OFSTED_STATISTICS)
+
+
 class KeyFigureManager(models.Manager):
-    def get_by_natural_key(self, council_slug, metric, date, source_key):
-        return self.get(council__slug=council_slug, metric=metric, date=date, source__key=source_key)
+    def get_by_natural_key(self, council_slug, metric, date):
+        return self.get(council__slug=council_slug, metric=metric, date=date)
 
 
 class KeyFigure(models.Model):
-    """A dated number about a council from a source, e.g. 298 looked-after children in June 2012.
+    """A dated number about a council, e.g. 298 looked-after children in June 2012.
 
-    A value the source suppresses or lacks is stored as absent with the source's code (c, x, z, u, low),
-    never as zero.
+    One figure per council, metric and date, however many sources give it: `source` is the one its
+    value comes from (official statistics where any source is), `also_reported_by` the others. A value
+    the source suppresses or lacks is stored as absent with the source's code, never as zero.
     """
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="key_figures")
     metric = models.CharField(max_length=60, choices=metric_choices)
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     missing_code = models.CharField(
-        max_length=10, blank=True, help_text="The source's code where it gives no number (c, x, z, u, low)."
+        max_length=10,
+        choices=MissingCode.choices,
+        blank=True,
+        help_text="The source's code where it gives no number.",
     )
     unit = models.CharField(max_length=20, choices=unit_choices)
     date = models.DateField()
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="key_figures")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="key_figures", help_text="The source the value comes from."
+    )
+    also_reported_by = models.ManyToManyField(
+        Source,
+        related_name="key_figures_also_reported",
+        blank=True,
+        help_text="Other sources that give the same figure (same council, measure and date).",
+    )
     notes = models.TextField(blank=True)
+    source_disagreement = models.TextField(
+        blank=True,
+        help_text="For editors, never shown on public pages: what the other sources give where it differs.",
+    )
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.MANUAL, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[also_reported_by])
     objects = KeyFigureManager()
 
     class Meta:
         ordering = ["council", "metric", "date"]
         constraints = [
-            models.UniqueConstraint(fields=["council", "metric", "date", "source"], name="key_figure_unique"),
+            models.UniqueConstraint(
+                fields=["council", "metric", "date"],
+                name="key_figure_unique",
+                violation_error_message="This council already has this figure for this date; add the source to it instead.",
+            ),
             models.CheckConstraint(
                 condition=(Q(value__isnull=False) & Q(missing_code="")) | (Q(value__isnull=True) & ~Q(missing_code="")),
                 name="key_figure_value_or_missing_code",
                 violation_error_message="Give either a value or the source's code for a missing value, not both.",
             ),
+            models.CheckConstraint(
+                condition=Q(missing_code__in=["", *MissingCode.values]),
+                name="key_figure_official_missing_code",
+                violation_error_message="The code for a missing value must be one of the official codes.",
+            ),
         ]
         indexes = [models.Index(fields=["metric", "date"])]
 
     def natural_key(self):
-        return (self.council.slug, self.metric, self.date.isoformat(), self.source.key)
+        return (self.council.slug, self.metric, self.date.isoformat())
 
     natural_key.dependencies = ["councils.council", "inspections.source"]
 
     def __str__(self):
-        shown = self.missing_code if self.value is None else f"{self.value.normalize():f}"
-        return f"{self.council.name}: {self.get_metric_display()} {shown} ({format_date(self.date, self.date_precision)})"
+        return f"{self.council.name}: {self.get_metric_display()} {self.shown_value} ({format_date(self.date, self.date_precision)})"
+
+    @property
+    def shown_value(self):
+        return self.missing_code if self.value is None else f"{Decimal(self.value).normalize():f}"
+
+    def same_value(self, other):
+        return self.missing_code == other.missing_code and (
+            (self.value is None and other.value is None)
+            or (self.value is not None and other.value is not None and Decimal(self.value) == Decimal(other.value))
+        )
+
+    def merge(self, other):
+        """Take in `other`, the same figure (council, metric and date) as another source gives it.
+
+        Both sources are kept. The value of official statistics stands over any other source's (between
+        two sources of a kind, the figure already recorded stands); where the values differ, the one set
+        aside is written in source_disagreement for editors; other's notes are added to these. Saves this
+        figure, never `other`. Returns False when other's source was already recorded for it, else True.
+        """
+        if other.source_id == self.source_id or self.also_reported_by.filter(pk=other.source_id).exists():
+            return False
+        kept, set_aside = self, other
+        if other.source.kind in OFFICIAL_STATISTICS and self.source.kind not in OFFICIAL_STATISTICS:
+            kept, set_aside = other, self
+        if not kept.same_value(set_aside):
+            line = f"{set_aside.source} gives {set_aside.shown_value}; the figure keeps {kept.shown_value} from {kept.source}."
+            self.source_disagreement = "\n".join(filter(None, [self.source_disagreement, line]))
+        if other.notes and other.notes not in self.notes:
+            self.notes = "\n".join(filter(None, [self.notes, other.notes]))
+        with transaction.atomic():
+            if kept is other:
+                self.also_reported_by.add(self.source)
+                for field in ("source", "value", "missing_code", "unit", "date_precision", "origin"):
+                    setattr(self, field, getattr(other, field))
+            else:
+                self.also_reported_by.add(other.source)
+            self.save()
+        return True
 
 
 class DataVersion(models.Model):

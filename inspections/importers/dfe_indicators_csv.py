@@ -10,16 +10,18 @@ is shows from its measure columns:
   starting and ceasing to be looked after, are not kept);
 * children on child protection plans at 31 March.
 
-Suppressed or missing values (`c`, `x`, `z`, `u`, `low`) are stored as absent with their code, never as
-zero. Councils are found by DfE code, then ONS code (current or former), then name; rows for two
-councils together ("314 / 318", Kingston and Richmond's shared service) and for councils the database
+Suppressed or missing values (the official codes `c`, `k`, `low`, `u`, `x`, `z`) are stored as absent with
+their code, never as zero. A figure another source already gives (the same council, measure and date) is
+merged into that one rather than added: both sources are kept and the official statistic's value stands.
+Councils are found by DfE code, then ONS code (current or former), then name; rows for two councils
+together ("314 / 318", Kingston and Richmond's shared service) and for councils the database
 does not know (Dorset's former county, 835) are skipped and counted.
 """
 
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -29,14 +31,33 @@ from councils.lookup import CouncilIndex
 
 from .. import national_cache
 from ..metrics import METRICS, metric_unit
-from ..models import DatePrecision, KeyFigure, Origin, Source
-from .files import ImportFileError, ImportSummary, Progress, one_line, parse_decimal, read_csv_table
+from ..models import DatePrecision, KeyFigure, MissingCode, Origin, Source
+from .files import ImportFileError, ImportSummary, Progress, one_line, read_csv_table
 from .provenance import edited_by_hand, source_for_file
 
 CHANGE_REASON = "import_indicators"
 BASE_COLUMNS = ("time_period", "geographic_level", "old_la_code", "new_la_code", "la_name")
 FOUR_PLACES = Decimal("0.0001")
 MAX_VALUE = Decimal("9999999999")
+
+# Only the official codes: the database refuses any other (see MissingCode).
+MISSING_CODES = set(MissingCode.values)
+
+
+def parse_decimal(text):
+    """(Decimal, "") for a number; (None, code) for a DfE code; (None, None) for blank or unreadable."""
+    text = str(text if text is not None else "").strip()
+    if not text:
+        return None, None
+    if text.lower() in MISSING_CODES:
+        return None, text.lower()
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None, None
+    if not value.is_finite():
+        return None, None
+    return value, ""
 
 
 @dataclass(frozen=True)
@@ -160,6 +181,13 @@ class _Writer:
             (figure.council_id, figure.metric, figure.date): figure
             for figure in KeyFigure.objects.filter(source=source)
         }
+        # The same figures as other sources give them: the file's are merged into those, not added.
+        self.elsewhere = {
+            (figure.council_id, figure.metric, figure.date): figure
+            for figure in KeyFigure.objects.filter(metric__in=[metric for _column, metric in measures])
+            .exclude(source=source)
+            .select_related("source", "council")
+        }
         self.hand_edited = edited_by_hand(
             KeyFigure, CHANGE_REASON, [figure.pk for figure in self.existing.values() if figure.origin == Origin.OFSTED_OUTCOMES]
         )
@@ -223,35 +251,31 @@ class _Writer:
     def apply(self, key, council, metric, date, value, code, to_create, to_update):
         figure = self.existing.get(key)
         unit = metric_unit(metric)
-        if figure is None:
-            to_create.append(
-                KeyFigure(
-                    council=council,
-                    metric=metric,
-                    value=value,
-                    missing_code=code,
-                    unit=unit,
-                    date=date,
-                    date_precision=DatePrecision.DAY,
-                    source=self.source,
-                    origin=Origin.OFSTED_OUTCOMES,
-                )
-            )
-            return
-        same = figure.missing_code == code and (
-            (figure.value is None and value is None)
-            or (figure.value is not None and value is not None and Decimal(figure.value) == value)
+        read = KeyFigure(
+            council=council,
+            metric=metric,
+            value=value,
+            missing_code=code,
+            unit=unit,
+            date=date,
+            date_precision=DatePrecision.DAY,
+            source=self.source,
+            origin=Origin.OFSTED_OUTCOMES,
         )
-        if same and figure.unit == unit:
+        if figure is None and key in self.elsewhere:
+            self.merge(self.elsewhere[key], read)
+            return
+        if figure is None:
+            to_create.append(read)
+            return
+        if figure.same_value(read) and figure.unit == unit:
             self.summary.count_unchanged("key figures")
             return
         if figure.origin != Origin.OFSTED_OUTCOMES or figure.pk in self.hand_edited:
-            shown_old = figure.missing_code if figure.value is None else f"{Decimal(figure.value).normalize():f}"
-            shown_new = code if value is None else f"{value.normalize():f}"
             self.summary.conflict(
                 one_line(
-                    f"{council.name}, {METRICS[metric][0]} {date:%-d %b %Y}: {shown_old} in the database "
-                    f"(entered by hand), {shown_new} in the file; kept the database's."
+                    f"{council.name}, {METRICS[metric][0]} {date:%-d %b %Y}: {figure.shown_value} in the database "
+                    f"(entered by hand), {read.shown_value} in the file; kept the database's."
                 )
             )
             self.summary.skip("figure entered by hand: left as it is")
@@ -260,3 +284,17 @@ class _Writer:
         figure.missing_code = code
         figure.unit = unit
         to_update.append(figure)
+
+    def merge(self, figure, read):
+        """The file gives a figure another source gave first: one figure, both sources (see KeyFigure.merge)."""
+        other_source, other_value, agree = figure.source, figure.shown_value, figure.same_value(read)
+        figure._change_reason = CHANGE_REASON
+        if not figure.merge(read):
+            self.summary.count_unchanged("key figures")
+            return
+        self.summary.count_updated("key figures also given by another source (merged)")
+        if not agree:
+            self.summary.conflict(
+                f"{figure.council.name}, {METRICS[read.metric][0]} {read.date:%-d %b %Y}: {read.shown_value} in the "
+                f"file, {other_value} from {other_source}; kept {figure.shown_value} from {figure.source}."
+            )

@@ -4,7 +4,7 @@
 * ImportSummary: what an import did (created, updated, unchanged, skipped with reasons, conflicts).
 * check_file, read_csv_table, open_spreadsheet, read_sheet_table: refuse empty files, HTML pages saved
   under a data file's name, non-spreadsheets and files with the wrong columns, before anything is written.
-* parse_int, parse_decimal, parse_date: cells turned into values, never guessed.
+* parse_int, parse_date: cells turned into values, never guessed.
 * Progress: a one-line progress display on a terminal, for long runs.
 * run_file_imports: the management commands' loop over files, one line per refused file.
 
@@ -19,7 +19,6 @@ import time
 import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
@@ -313,28 +312,9 @@ def read_sheet_table(workbook, sheet_name, columns, required, path, header_row=2
 
 # --- values ------------------------------------------------------------------------------------------
 
-MISSING_CODES = {"c", "x", "z", "u", "low", "k", ":", ".."}
-
-
 def parse_int(text):
     text = str(text or "").strip().replace(",", "")
     return int(text) if re.fullmatch(r"\d+", text) else None
-
-
-def parse_decimal(text):
-    """(Decimal, "") for a number; (None, code) for a DfE code; (None, None) for blank or unreadable."""
-    text = str(text if text is not None else "").strip()
-    if not text:
-        return None, None
-    if text.lower() in MISSING_CODES:
-        return None, text.lower()
-    try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None, None
-    if not value.is_finite():
-        return None, None
-    return value, ""
 
 
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%Y-%m-%d %H:%M:%S")

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from dashboard.backup import backed_up_models
 from inspections.groups import setup_groups
+from inspections.models import KeyFigure
 from tests.factories import (
     FindingFactory,
     InspectionFactory,
@@ -51,7 +52,8 @@ def record():
     judgement = JudgementFactory()
     judgement.inspection.sources.add(SourceFactory())
     FindingFactory(inspection=judgement.inspection, text="=HYPERLINK(\"x\") “quoted” ünïcode")
-    KeyFigureFactory(council=judgement.inspection.council, value=None, missing_code="c")
+    figure = KeyFigureFactory(council=judgement.inspection.council, value=None, missing_code="c")
+    figure.merge(KeyFigure(council=figure.council, metric=figure.metric, date=figure.date, unit=figure.unit, value=3, source=SourceFactory()))
     StatisticalNeighbourFactory(council=judgement.inspection.council)
     judgement.inspection.lead_inspector = "Changed Name"
     judgement.inspection.save()
@@ -62,6 +64,8 @@ def record():
 def test_round_trip_restores_every_row_exactly(record, tmp_path, name, capsys):
     before = every_row()
     assert before["inspections.HistoricalInspection"], "history must be part of the round trip"
+    assert before["inspections.KeyFigure_also_reported_by"] and before["inspections.HistoricalKeyFigure_also_reported_by"]
+    assert KeyFigure.objects.get().source_disagreement
     path = tmp_path / name
     call_command("backup", str(path))
     call_command("restore", str(path), replace=True)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from councils.models import Council
 from inspections.groups import EDITORS, VIEWERS
 from inspections.models import Inspection
-from tests.factories import CouncilFactory, InspectionFactory, JudgementFactory
+from tests.factories import CouncilFactory, JudgementFactory
 from tests.inspections.admin_forms import inspection_form
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@
 The fixture is loaded like `loaddata`, except that rows already in the database that were entered by
 hand (or edited in the admin) are kept as they are, so running this again never undoes an edit. A row
 the fixture holds that an importer made first (an imported inspection, a source for the same document)
-is replaced by the fixture's hand-entered version.
+is replaced by the fixture's hand-entered version; a key figure another source gave first is merged into
+that one (both sources kept, see KeyFigure.merge).
 """
 
 from pathlib import Path
@@ -20,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from inspections.importers.files import add_progress_arguments
-from inspections.models import Inspection, Origin, Source
+from inspections.models import Inspection, KeyFigure, Origin, Source
 
 TOWER_HAMLETS_FIXTURE = "tower_hamlets.json"
 
@@ -41,6 +42,13 @@ def load_fixture_keeping_edits(path):
                     obj.pk = existing_pk  # the importer's source for the same document becomes the fixture's
                     same_document = True
             existing = model._default_manager.filter(pk=obj.pk).first() if obj.pk is not None else None
+            if model is KeyFigure and existing is not None and existing.source_id != obj.source_id:
+                # The same figure as another source gives it: merged into that one, both sources kept.
+                if existing.merge(obj):
+                    replaced += 1
+                else:
+                    kept += 1
+                continue
             if existing is not None and not (same_document or _replaceable(existing, imported_inspections)):
                 kept += 1
                 continue

@@ -80,11 +80,26 @@ def test_grades_are_in_ofsteds_words(client, country):
     assert [r["overall_effectiveness"] for r in rows] == ["Requires improvement to be good", ""]
 
 
-def test_suppressed_key_figure_gives_its_code_not_zero(client, country):
+def test_suppressed_key_figure_has_no_value_and_says_why(client, country):
     rows = read_csv(client.get("/export/key_figures.csv?council=tower-hamlets"))
-    values = {(r["metric"], r["date"]): r["value"] for r in rows}
-    assert values[("children_looked_after", "2024-03-31")] == "c"
-    assert float(values[("social_worker_turnover_rate", "2018-06-01")]) == 33
+    values = {(r["metric"], r["date"]): (r["value"], r["status"]) for r in rows}
+    assert values[("children_looked_after", "2024-03-31")] == ("", "c")
+    value, status = values[("social_worker_turnover_rate", "2018-06-01")]
+    assert float(value) == 33 and status == ""
+
+
+NEW_COLUMNS_AT_THE_END = {
+    "inspections": ["start_date_precision", "end_date_precision", "published_date_precision"],
+    "findings": ["start_date_precision"],
+    "key_figures": ["status", "status_meaning", "date_precision", "also_reported_by"],
+}
+
+
+@pytest.mark.parametrize("name", list(NEW_COLUMNS_AT_THE_END))
+def test_new_columns_come_after_the_older_ones(name):
+    """Columns are stable: a script reading them by position still finds the older ones where they were."""
+    header = DATASETS[name].header
+    assert header[len(LEADING_COLUMNS[name]) :] == NEW_COLUMNS_AT_THE_END[name]
 
 
 def test_file_name_says_dataset_and_date(client, country):

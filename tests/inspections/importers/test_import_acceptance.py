@@ -82,6 +82,16 @@ def test_tower_hamlets_figures_for_each_year(loaded):
     assert years("child_protection_plans") == list(range(2013, 2026))
 
 
+def test_the_figure_the_record_and_dfe_both_give_is_one_figure_with_both_sources(loaded):
+    """Children on child protection plans at 31 March 2016: the 2017 report and DfE's file both give 298."""
+    if not FIXTURE.exists():
+        pytest.skip("no hand-entered record")
+    figure = KeyFigure.objects.get(council__slug="tower-hamlets", metric="child_protection_plans", date=D(2016, 3, 31))
+    assert figure.value == 298 and figure.source.publisher == "Department for Education"
+    assert [source.key for source in figure.also_reported_by.all()] == ["ofsted-report-tower-hamlets-2017-04-07"]
+    assert figure.source_disagreement == ""
+
+
 def test_changed_ons_codes_still_match(loaded):
     """Ofsted's 2025 file still uses Barnsley's and Sheffield's old ONS codes."""
     for slug, old, new in (("barnsley", "E08000016", "E08000038"), ("sheffield", "E08000019", "E08000039")):
