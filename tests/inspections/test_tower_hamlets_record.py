@@ -221,7 +221,8 @@ def test_monitoring_visits(record):
     assert event(VISIT_FIFTH).visit_number == 5
     assert "timely permanence" in event(VISIT_FIFTH).theme
     assert event(VISIT_AUG_2018).dates_display == "August 2018"
-    assert event(VISIT_BY_JAN_2018).dates_display == "date not known"
+    assert event(VISIT_BY_JAN_2018).dates_display == "date not known (after 7 April 2017; before 26 January 2018)"
+    assert event(VISIT_FIFTH).not_before == datetime.date(2018, 8, 1)
     assert not Judgement.objects.filter(inspection__event_type="monitoring_visit").exists()
     assert set(Finding.objects.filter(inspection__event_type="monitoring_visit").values_list("kind", flat=True)) == {
         "other"
