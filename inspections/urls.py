@@ -1,8 +1,10 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from . import views
 
+# The exports only read: GET and HEAD, anything else is 405.
 urlpatterns = [
-    path("", views.export_index, name="export-index"),
-    path("<str:name>.csv", views.export_csv, name="export-csv"),
+    path("", require_safe(views.export_index), name="export-index"),
+    path("<str:name>.csv", require_safe(views.export_csv), name="export-csv"),
 ]
