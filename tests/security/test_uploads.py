@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from inspections.importers.report_limits import ParseLimits
 from tests.security.crafted_pdf import heavy_pdf
 from tests.security.test_report_limits import deadline
 
@@ -75,7 +76,7 @@ def test_a_file_over_the_report_limit_is_refused_by_the_form(editor_client, sett
 def test_a_report_with_too_many_pages_is_refused_before_its_text_is_read(editor_client, settings):
     """Six pages whose text would take minutes to read: the count refuses them at once."""
     settings.REPORT_UPLOAD_MAX_PAGES = 5
-    with deadline(settings.REPORT_PARSE_SECONDS):
+    with deadline(int(ParseLimits.from_settings().seconds)):
         message = report_error(upload(editor_client, heavy_pdf(pages=6)))
     assert "6 pages" in message and "at most 5" in message
 
@@ -84,7 +85,7 @@ def test_a_report_within_the_page_limit_cannot_tie_up_the_server(editor_client, 
     """The crafted file of issue 15: as many pages as a report may have, each 10 MB of drawing instructions."""
     content = heavy_pdf(pages=settings.REPORT_UPLOAD_MAX_PAGES)
     assert len(content) < 100_000 < settings.REPORT_UPLOAD_MAX_BYTES
-    with deadline(settings.REPORT_PARSE_SECONDS):
+    with deadline(int(ParseLimits.from_settings().seconds)):
         message = report_error(upload(editor_client, content))
     assert "Page 1 of the PDF holds 10.0 MB of drawing instructions" in message
 
