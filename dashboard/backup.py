@@ -25,6 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from simple_history.models import HistoricalChanges
 
+from dashboard.postgresql.base import without_time_limits
 from inspections import national_cache
 
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "inspections.dataversion"]
@@ -183,7 +184,8 @@ def restore(path, *, replace=False, force=False, using=DEFAULT_DB_ALIAS):
     if not replace and not database_is_empty(using):
         raise BackupError("The database already holds data; restore into an empty database or use --replace.")
     connection = connections[using]
-    with transaction.atomic(using=using):
+    # A large backup takes longer than a page's statements may (DATABASE_STATEMENT_TIMEOUT).
+    with transaction.atomic(using=using), without_time_limits(connection):
         national_cache.invalidate(using)  # the flush below sends no signals
         if replace:
             tables = [model._meta.db_table for model in backed_up_models()]

@@ -26,7 +26,8 @@ _limit = contextvars.ContextVar("database_response_limit", default=None)
 
 @contextlib.contextmanager
 def response_limit(seconds):
-    """Wait at most `seconds` for each answer from the server within the block (e.g. a health check)."""
+    """Wait at most `seconds` for each answer from the server within the block (e.g. a health check); 0 for
+    as long as it takes."""
     token = _limit.set(seconds)
     try:
         yield
@@ -35,7 +36,21 @@ def response_limit(seconds):
 
 
 def current_limit():
-    return _limit.get() or settings.DATABASE_RESPONSE_TIMEOUT
+    seconds = _limit.get()
+    return settings.DATABASE_RESPONSE_TIMEOUT if seconds is None else seconds or None
+
+
+@contextlib.contextmanager
+def without_time_limits(connection):
+    """Inside a transaction: no statement timeout, no response limit, for work that is long by nature (a
+    restore's constraint check). Nothing to do on other databases."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+    with response_limit(0):
+        yield
 
 
 class Watchdog:

@@ -2,16 +2,20 @@
 
 The attack reported in issue 15: many pages share one compressed content stream of several MB of text
 drawing instructions, so the file is a few dozen KB, within the upload limits, yet reading its text takes
-pypdf minutes and a gigabyte.
+pypdf minutes per page and a gigabyte.
 """
 
 import zlib
 
 
 def heavy_pdf(pages=200, content_bytes=10 * 1024 * 1024):
-    """A valid PDF of `pages` pages that all draw the same `content_bytes` of text-showing operators."""
-    operation = b"BT /F1 1 Tf 1 0 0 1 10 10 Tm (Ofsted) Tj ET\n"
-    content = operation * (content_bytes // len(operation))
+    """A valid PDF of `pages` pages that all draw the same `content_bytes` of text-showing operators.
+
+    Each operator shows a line of text and moves to the next line: few tokens (pypdf refuses a stream of
+    more than 2 million), many lines, whose extraction costs pypdf more than linear time.
+    """
+    operation = b"(Inspection of children's social care services) Tj T*\n"
+    content = b"BT /F1 1 Tf 1 TL\n" + operation * (content_bytes // len(operation)) + b"ET\n"
     stream = zlib.compress(content, 9)
     page_ids = range(5, 5 + pages)
     objects = {
