@@ -78,7 +78,7 @@ def test_a_report_reads_the_same_within_the_limits():
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_without_starting_a_reader(monkeypatch):
-    monkeypatch.setattr("subprocess.run", pytest.fail)
+    monkeypatch.setattr("subprocess.run", lambda *args, **kwargs: pytest.fail("a reader was started"))
     assert refusal(b"<html><body>Sign in</body></html>")[0].startswith("This is a web page")
 
 
