@@ -190,11 +190,84 @@ def page_texts(data):
             limit = max_pages()
             if len(reader.pages) > limit:
                 raise ReportError(f"The PDF has {len(reader.pages)} pages; a report has at most {limit}.")
-            return [page.extract_text() or "" for page in reader.pages]
+            texts = {}
+
+            def text(number):
+                if number not in texts:
+                    texts[number] = reader.pages[number].extract_text() or ""
+                return texts[number]
+
+            for number in pages_to_read(len(reader.pages), text):
+                text(number)
+            return [texts.get(number, "") for number in range(len(reader.pages))]
         except ReportError:
             raise
         except Exception as error:  # pypdf raises many kinds for damaged files; none may escape
             raise ReportError(f"The PDF is damaged and cannot be read ({first_line(error)}).") from None
+
+
+# Reading a page's text is most of the time a report takes, and most pages of a report are prose the reader
+# does not use. It reads the first pages, then only as far as it needs: an ILACS report to just past its "What
+# needs to improve" list (page 2 or 3); a SIF report all but the long sections its table of contents places (the
+# inspection findings, the meaning of the judgements), each checked by its heading where the contents say it
+# starts. Anything else, or a check that fails, is read whole.
+FIRST_PAGES = 6
+SKIPPED_SECTIONS = re.compile(
+    r"^(?:inspection judgements? about the (?:local authority|lscb)|inspection findings|the experiences and progress"
+    r"|leadership management and governance|what the inspection judgements mean)"
+)
+
+
+def pages_to_read(count, text):
+    """The page numbers (from 0) whose text the reader uses; text(number) extracts a page."""
+    first = [[tidy(line) for line in text(number).splitlines()] for number in range(min(count, FIRST_PAGES))]
+    head = " ".join(line for page in first[:2] for line in page)[:400]
+    if SIF_TITLE.search(head):
+        skipped = sif_pages_to_skip(first, count, text)
+        return [number for number in range(count) if number not in skipped]
+    if ILACS_TITLE.search(head):
+        heading = next((n for n, page in enumerate(first) if any(findings_heading(line) for line in page)), None)
+        if heading is not None:
+            return range(min(count, max(4, heading + 3)))
+    return range(count)
+
+
+def sif_pages_to_skip(first, count, text):
+    """Page numbers (from 0) inside the long sections a SIF report's table of contents lists; none without one."""
+    found = next(
+        ((page, index) for page in first for index, line in enumerate(page) if re.fullmatch(r"Contents", line, re.I)),
+        None,
+    )
+    if found is None:
+        return set()
+    contents_page, at = found
+    entries = contents_entries(contents_page[at + 1 :])
+    skipped = set()
+    for index, (heading, start) in enumerate(entries):
+        if not SKIPPED_SECTIONS.match(heading):
+            continue
+        following = next((later for _, later in entries[index + 1 :] if later > start), None)
+        if following is None or not 1 < start < following <= count:
+            return set()
+        # The section's first page (read, as it may hold the end of the section before) must carry its heading.
+        if heading not in heading_key(text(start - 1)):  # a heading may wrap over several lines
+            return set()
+        skipped.update(range(start, following - 1))  # pages after its first, before the next section's
+    return skipped
+
+
+def contents_entries(lines):
+    """(heading key, printed page) for each entry of a table of contents; a heading may wrap over two lines."""
+    entries, pending = [], ""
+    for line in lines:
+        if entry := re.fullmatch(r"(.*?)\s*(\d{1,3})", line):
+            key = heading_key(f"{pending} {entry[1]}")
+            if key:
+                entries.append((key, int(entry[2])))
+            pending = ""
+        else:
+            pending = f"{pending} {line}".strip()
+    return entries
 
 
 def unlock(reader):
@@ -224,6 +297,7 @@ def furniture_key(line):
 
 def running_lines(pages):
     """Lines repeated at the top or bottom of most pages: the report's running header and footer."""
+    pages = [page for page in pages if page]  # pages left unread (see pages_to_read) say nothing
     if len(pages) < 4:
         return set()
     counts = Counter()
@@ -686,7 +760,7 @@ def sif_overall_grade(lines):
 LSCB_JUDGEMENT = re.compile(
     r"^(?:\d+\.\s+)?(?:The\s+)?(?:effectiveness\s+of\s+(?:the\s+)?)?"
     r"(?:(?:[A-Z][\w’'-]*\s+){0,4}?(?:Local\s+)?Safeguarding\s+Children(?:[’']s)?(?:\s+Board)?(?:\s*\(LSCB\))?|LSCB)"
-    rf"\s+(?:is\s+|are\s+)?(?:judged\s+to\s+be\s+)?({GRADE}|requires?\s+improvement)\b",
+    rf"\s+(?:is\s+|are\s+)?(?:judged\s+to\s+be\s+)?((?i:{GRADE}|requires?\s+improvement))\b",
     re.M,
 )
 
@@ -731,10 +805,11 @@ LSCB_MARKER = re.compile(
 
 def findings_heading(line):
     """(kind, names the LSCB) when the line is a heading findings are listed under, else None."""
-    if len(line) > 80:
+    # A heading starts with a capital; "... the panel's recommendations." ends a sentence of prose.
+    if len(line) > 80 or not line[:1].isupper():
         return None
     for pattern, kind in FINDINGS_HEADINGS:
-        if match := re.fullmatch(rf"(?:{pattern})\s*[?:.]?\s*\d?", line, re.I):
+        if match := re.fullmatch(rf"(?:{pattern})\s*[?:]?\s*\d?", line, re.I):
             who = (match.groupdict().get("who") or "").lower()
             return kind, bool(re.search(r"lscb|board|safeguarding", who))
     return None
@@ -748,7 +823,7 @@ def improvement_points(framework, lines):
     by following the start of the review.
     """
     contents = contents_headings(lines)
-    points, previous_end = [], None
+    points, previous_end, listed = [], None, set()
     index = 0
     while index < len(lines):
         heading = findings_heading(lines[index])
@@ -761,8 +836,13 @@ def improvement_points(framework, lines):
             names_lscb
             or (previous_end is not None and any(LSCB_MARKER.match(lines[i]) for i in range(previous_end, index)))
         )
-        block, end = points_under(lines, index, kind, Area.LSCB if lscb else "", contents)
-        points += block
+        area = Area.LSCB if lscb else ""
+        block, end = points_under(lines, index, kind, area, contents)
+        # A report lists the council's points once and the board's once; a heading further on (a stray
+        # "Recommendations" left in a later page's text) would read the findings' prose as points.
+        if block and area not in listed:
+            points += block
+            listed.add(area)
         previous_end = index = max(end, index + 1)
     return points
 
@@ -772,16 +852,10 @@ def contents_headings(lines):
     start = next((i for i, line in enumerate(lines[:200]) if re.fullmatch(r"Contents", line, re.I)), None)
     if start is None:
         return None
-    headings, index, pending = set(), start + 1, ""
-    while index < len(lines) and lines.page_of(index) == lines.page_of(start):
-        line = lines[index]
-        if entry := re.fullmatch(r"(.*?)\s*\d{1,3}", line):
-            headings.add(heading_key(f"{pending} {entry[1]}"))
-            pending = ""
-        else:
-            pending = f"{pending} {line}".strip()
-        index += 1
-    return start, index - 1, headings
+    end = start + 1
+    while end < len(lines) and lines.page_of(end) == lines.page_of(start):
+        end += 1
+    return start, end - 1, {heading for heading, _ in contents_entries(lines[start + 1 : end])}
 
 
 def heading_key(text):
