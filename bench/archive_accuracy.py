@@ -110,11 +110,13 @@ def argument_parser():
 # The official outcomes file ---------------------------------------------------------------------------------
 
 
-def urn_by_ons_code():
+def council_urns():
+    """Ofsted URN by ONS code and by name: the official file keeps Barnsley's and Sheffield's old codes."""
     urns = {}
     with COUNCILS.open(encoding="utf-8-sig") as file:
         for row in csv.DictReader(file):
             urns[row["la_code_new"]] = row["urn"]
+            urns[row["local_authority_ons_name"].casefold()] = row["urn"]
     return urns
 
 
@@ -130,12 +132,12 @@ def grade_key(text):
 
 
 def compare_official(read, tally, disagreements):
-    urns = urn_by_ons_code()
+    urns = council_urns()
     by_council_start = {(r["urn"], r["start_date"]): r for r in read if r["framework"] == "ilacs"}
     missing = []
     for row in official_rows():
         start = as_date(row["Inspection date"])
-        urn = urns.get(row["Local authority area code"])
+        urn = urns.get(row["Local authority area code"]) or urns.get(str(row["Local authority name"]).casefold())
         record = by_council_start.get((urn, start.isoformat() if start else None))
         if record is None:
             missing.append((row["Local authority name"], start))

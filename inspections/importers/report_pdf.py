@@ -220,15 +220,18 @@ SKIPPED_SECTIONS = re.compile(
 
 def pages_to_read(count, text):
     """The page numbers (from 0) whose text the reader uses; text(number) extracts a page."""
-    first = [[tidy(line) for line in text(number).splitlines()] for number in range(min(count, FIRST_PAGES))]
-    head = " ".join(line for page in first[:2] for line in page)[:400]
+    def lines(number):
+        return [tidy(line) for line in text(number).splitlines()]
+
+    first = range(min(count, FIRST_PAGES))
+    head = " ".join(line for number in first[:2] for line in lines(number))[:400]
     if SIF_TITLE.search(head):
-        skipped = sif_pages_to_skip(first, count, text)
+        skipped = sif_pages_to_skip([lines(number) for number in first], count, text)
         return [number for number in range(count) if number not in skipped]
     if ILACS_TITLE.search(head):
-        heading = next((n for n, page in enumerate(first) if any(findings_heading(line) for line in page)), None)
-        if heading is not None:
-            return range(min(count, max(4, heading + 3)))
+        for number in first:
+            if any(findings_heading(line) for line in lines(number)):
+                return range(min(count, max(4, number + 3)))
     return range(count)
 
 
@@ -580,7 +583,7 @@ def lead_inspector(lines):
     """The lead inspector's name, without the title that follows it, from the report's own "Lead inspector:" line
     (page 1, or the list of the inspection team): never from prose that mentions the lead inspector."""
     for index, line in enumerate(lines):
-        match = re.match(r"Lead (?:social care )?inspectors?\s*(:)?\s*(.*)$", line, re.I)
+        match = re.match(r"Lead (?:social care )?inspectors?(?: on site)?\s*(:)?\s*(.*)$", line, re.I)
         if not match:
             continue
         named = match[2] or (lines[index + 1] if index + 1 < len(lines) and match[1] else "")

@@ -5,10 +5,13 @@ written by hand so the tests need no copy of the archive.
 """
 
 import datetime
+from pathlib import Path
 
 import pytest
+from pypdf import PageObject, PdfReader
 
 from inspections.frameworks import Area, EventType, Framework, Grade
+from inspections.importers import report_pdf
 from inspections.importers.report_pdf import AREA_FOR_PRIORITY_ACTION, WHAT_NEEDS_TO_IMPROVE, ReportError, parse_report
 
 from .test_report_pdf_parsing import TABLE_2024, ilacs_pdf, pdf_pages, refusal
@@ -295,3 +298,61 @@ def test_documents_that_are_not_inspection_reports_are_refused(first_lines, expe
 def test_refusal_is_a_report_error():
     with pytest.raises(ReportError):
         parse_report(pdf_pages(("Inspection of looked after children services",)))
+
+
+# Reading only the pages the reader uses ---------------------------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "reports"
+
+
+@pytest.fixture
+def counted_pages(monkeypatch):
+    """How many pages' text each parse extracts."""
+    calls = []
+    extract = PageObject.extract_text
+
+    def counting(page, *args, **kwargs):
+        calls.append(page)
+        return extract(page, *args, **kwargs)
+
+    monkeypatch.setattr(PageObject, "extract_text", counting)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "name, pages, at_most",
+    [
+        ("sample/bury_published-2021-12-17.pdf", 11, 4),  # ILACS: to just past "What needs to improve"
+        ("sample/kent_published-2017-06-13.pdf", 35, 20),  # SIF: not the findings sections the contents place
+        ("tower-hamlets/tower-hamlets_published-2017-04-07.pdf", 37, 20),
+    ],
+)
+def test_only_the_pages_used_are_read_and_the_reading_is_the_same(monkeypatch, counted_pages, name, pages, at_most):
+    selective = parse_report(SAMPLES / name)
+    assert len(PdfReader(SAMPLES / name).pages) == pages
+    assert len(counted_pages) <= at_most
+    monkeypatch.setattr(report_pdf, "pages_to_read", lambda count, text: range(count))
+    assert parse_report(SAMPLES / name) == selective
+
+
+def test_contents_that_do_not_match_the_pages_mean_every_page_is_read(monkeypatch, counted_pages):
+    # A section the contents place on a page that does not carry its heading: nothing is skipped.
+    contents = ("Contents", "Recommendations 2", "Inspection findings 3", "Information about this inspection 7")
+    pages = [sif_page for sif_page in sif_pages_for_contents(contents)]
+    report = parse_report(pdf_pages(*pages))
+    assert report.lead_inspector == "Helen Cawston"
+    assert len(counted_pages) == len(pages)
+
+
+def sif_pages_for_contents(contents):
+    first = (
+        "Anytown Council",
+        "Inspection of services for children in need of help and",
+        "protection, children looked after and care leavers",
+        "Inspection dates: 6 July 2015 - 30 July 2015",
+        "Children's services in Anytown are good",
+        *SIF_TABLE,
+        *contents,
+    )
+    prose = [("Prose about help and protection.",) for _ in range(5)]  # no "Inspection findings" heading
+    return [first, ("Recommendations", "1. Ensure plans are clear."), *prose, ("Lead inspector: Helen Cawston",)]
