@@ -60,7 +60,10 @@ CSV_GRADES = {
     "care_leavers_grade": (Area.CARE_LEAVERS,),
 }
 CSV_UNKNOWN = {"", "data_unreadable", "inspection_pre_dates_judgement", "not_reported_post_reform"}
-OFFICIAL_TYPES = {"ILACS Standard Inspection": EventType.STANDARD_INSPECTION, "ILACS Short Inspection": EventType.SHORT_INSPECTION}
+OFFICIAL_TYPES = {
+    "ILACS Standard Inspection": EventType.STANDARD_INSPECTION,
+    "ILACS Short Inspection": EventType.SHORT_INSPECTION,
+}
 SIF_AREAS = (
     Area.OVERALL_EFFECTIVENESS,
     Area.HELP_AND_PROTECTION,
@@ -148,7 +151,7 @@ def compare_official(read, tally, disagreements):
         for column, areas in OFFICIAL_GRADES.items():
             expected = grade_key(row.get(column)) or None
             got = next((judgements[area] for area in areas if area in judgements), None)
-            fields.append((f"official: {column[:40]}", got, expected))
+            fields.append((f"official: {areas[0]}", got, expected))
         for field, got, expected in fields:
             agree = got == expected
             tally["ilacs", year, field, agree] += 1
@@ -239,7 +242,8 @@ def print_sif_completeness(read):
     complete = [record for record in sif if sif_complete(record)]
     lscb = sum(any(area == Area.LSCB for area, _ in record["judgements"]) for record in sif)
     councils = {record["urn"] for record in complete}
-    print(f"\nSIF reports read: {len(sif)}; with every grade, both dates and the lead inspector: {len(complete)}", end="")
+    print(f"\nSIF reports read: {len(sif)}; with every grade, both dates and the lead inspector: ", end="")
+    print(len(complete), end="")
     print(f" ({len(complete) / len(sif):.1%})" if sif else "")
     print(f"  councils with SIF grades: {len(councils)}; reports with an LSCB judgement: {lscb}")
     for record in sif:
@@ -303,9 +307,11 @@ def print_sif_sample(read, pdfs, size):
     print(f"\nSIF sample ({len(sif[::step][:size])} reports): reading, then page 1 as printed")
     for record in sif[::step][:size]:
         print(f"\n  {record['path']}")
-        print(f"    read: {record['start_date']} to {record['end_date']}; {record['lead_inspector']}; {record['judgements']}")
+        dates = f"{record['start_date']} to {record['end_date']}"
+        print(f"    read: {dates}; {record['lead_inspector']}; {record['judgements']}")
         pages = read_pages(pdfs / record["path"])
-        lines = [line for line in pages[0] if re.search(r"judge|good|improvement|inadequate|outstanding|date", line, re.I)]
+        decides = re.compile(r"judge|good|improvement|inadequate|outstanding|date", re.I)
+        lines = [line for line in pages[0] if decides.search(line)]
         for line in lines[:14]:
             print(f"      {line}")
 

@@ -136,6 +136,7 @@ def report_fields(report):
         "event_type": str(report.event_type),
         "start_date": iso(report.start_date),
         "end_date": iso(report.end_date),
+        "visits": [[iso(first), iso(last)] for first, last in report.visits],
         "published_date": iso(report.published_date),
         "lead_inspector": report.lead_inspector,
         "judgements": [[str(area), str(grade)] for area, grade in report.judgements],

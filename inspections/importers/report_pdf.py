@@ -60,6 +60,7 @@ class ParsedReport:
     judgements: tuple  # of (Area value, Grade value), in the report's order
     findings: tuple  # of ImprovementPoint, in the report's order
     title: str = ""  # the report's title, as printed on page 1
+    visits: tuple = ()  # (first day, last day) of each visit: two when Ofsted paused the inspection and came back
     not_judged: tuple = ()  # Area values the report's table marks "Not judged"
     warnings: tuple = ()  # what the reader noticed and a person checking the reading should know, one line each
 
@@ -104,6 +105,7 @@ def parse_report(source):
         judgements=tuple(judgements),
         findings=tuple(findings),
         title=re.sub(r"\s+", " ", title[0]).strip(),
+        visits=tuple(visits),
         not_judged=tuple(not_judged),
         warnings=tuple(warnings),
     )
@@ -745,7 +747,7 @@ def area_of(match):
 SIF_OVERALL = re.compile(
     r"(?:Children[’'`]?s services in .{2,80}? (?:are |is )?"
     r"|The overall judgement is (?:that )?(?:(?:the )?children[’'`]?s services? (?:are |is )?)?)"
-    rf"({GRADE}|requires? improvement)",
+    rf"({GRADE})",
     re.I,
 )
 
@@ -762,8 +764,9 @@ def sif_overall_grade(lines):
 # requires improvement", "The Local Safeguarding Children is inadequate" (sic).
 LSCB_JUDGEMENT = re.compile(
     r"^(?:\d+\.\s+)?(?:The\s+)?(?:effectiveness\s+of\s+(?:the\s+)?)?"
-    r"(?:(?:[A-Z][\w’'-]*\s+){0,4}?(?:Local\s+)?Safeguarding\s+Children(?:[’']s)?(?:\s+Board)?(?:\s*\(LSCB\))?|LSCB)"
-    rf"\s+(?:is\s+|are\s+)?(?:judged\s+to\s+be\s+)?((?i:{GRADE}|requires?\s+improvement))\b",
+    r"(?:(?:[A-Z][\w’'-]*\s+){0,4}?(?:Local\s+)?Safeguarding\s+Children(?:[’']s)?(?:\s+Board)?(?:\s*\(LSCB\))?"
+    r"|LSCB)"
+    rf"\s+(?:is\s+|are\s+)?(?:judged\s+to\s+be\s+)?((?i:{GRADE}))\b",
     re.M,
 )
 
@@ -783,10 +786,16 @@ MARKERS = (NUMBER, BULLET, SUB_BULLET)
 # Case matters: a wrapped line may begin "the impact of leaders", a heading begins "The impact of leaders".
 SECTION_ENDS = re.compile(
     r"^(?:The experiences and progress|The impact of leaders|Overall effectiveness|Information about"
-    r"|Summary for children|Inspection findings|Executive summary|Summary of findings|The local authority[’']s strengths"
+    r"|Summary for children|Inspection findings|Executive summary|Summary of findings"
+    r"|The local authority[’']s strengths"
     r"|Progress since the last inspection|Inspection judgements? about|What the inspection judgements mean"
     r"|The inspection team|Review of the effectiveness)"
     rf"|:\s*(?i:{GRADE})\s*$",
+)
+# In a numbered list a heading like these starts the report's next section, not a group of its points
+# ("Key strengths and weaknesses of the LSCB" after the board's areas for improvement, 2014).
+NEXT_SECTION = re.compile(
+    r"\b(?:strengths|weaknesses|key findings|summary|judgements?|progress since|information about|executive)\b", re.I
 )
 # The headings Ofsted has put findings under, in any case, with a trailing "?", colon or footnote marker: ILACS
 # "What needs to improve"; SIF "What does the local authority (the LSCB) need to improve?", "Recommendations",
@@ -797,7 +806,7 @@ FINDINGS_HEADINGS = (
         r"|recommendations|areas for improvement",
         WHAT_NEEDS_TO_IMPROVE,
     ),
-    (r"priority and immediate action|areas? for priority action|immediate action", AREA_FOR_PRIORITY_ACTION),
+    (r"priority and immediate action|areas? for priority action|immediate action|priority actions?", AREA_FOR_PRIORITY_ACTION),
 )
 LSCB_MARKER = re.compile(
     r"^(?:Section \d+:\s*)?(?:The\s+)?(?:effectiveness\s+of\s+(?:the\s+)?)?(?:[A-Z][\w’'-]*\s+){0,3}?"
@@ -906,7 +915,7 @@ def points_under(lines, heading, kind, area, contents):
         elif sub and (match := sub.match(line)) and items:
             items[-1][0].append([line[match.end() :]])
         elif items and looks_like_heading(items[-1][0][-1][-1], line):
-            if top is not NUMBER:
+            if top is not NUMBER or NEXT_SECTION.search(line):
                 break
             current_area = sub_heading_area(line, area)
         elif items:

@@ -190,6 +190,10 @@ def test_split_visit_months_apart_is_one_inspection_typed_by_its_first_visit():
         ilacs_pdf(dates="Inspection dates: 5 to 9 December 2022 and 14 to 15 February 2023", table=TABLE_2024)
     )
     assert (report.start_date, report.end_date) == (day("5 December 2022"), day("15 February 2023"))
+    assert report.visits == (
+        (day("5 December 2022"), day("9 December 2022")),
+        (day("14 February 2023"), day("15 February 2023")),
+    )
     assert report.event_type == EventType.SHORT_INSPECTION
     assert any("split" in warning for warning in report.warnings)
 
@@ -337,7 +341,7 @@ def test_only_the_pages_used_are_read_and_the_reading_is_the_same(monkeypatch, c
 
 def test_contents_that_do_not_match_the_pages_mean_every_page_is_read(monkeypatch, counted_pages):
     # A section the contents place on a page that does not carry its heading: nothing is skipped.
-    contents = ("Contents", "Recommendations 2", "Inspection findings 3", "Information about this inspection 7")
+    contents = ("Contents", "Recommendations 2", "Inspection findings 8", "Information about this inspection 15")
     pages = [sif_page for sif_page in sif_pages_for_contents(contents)]
     report = parse_report(pdf_pages(*pages))
     assert report.lead_inspector == "Helen Cawston"
@@ -354,5 +358,40 @@ def sif_pages_for_contents(contents):
         *SIF_TABLE,
         *contents,
     )
-    prose = [("Prose about help and protection.",) for _ in range(5)]  # no "Inspection findings" heading
+    prose = [("Prose about help and protection.",) for _ in range(12)]  # no "Inspection findings" heading
     return [first, ("Recommendations", "1. Ensure plans are clear."), *prose, ("Lead inspector: Helen Cawston",)]
+
+
+def test_board_points_end_where_the_next_section_starts():
+    # Birmingham 2014: "Priority actions", then "Areas for improvement", then the review's findings.
+    board = (
+        "Section 2: The effectiveness of the Local Safeguarding",
+        "Children Board",
+        "The effectiveness of the LSCB is inadequate",
+        "Priority actions",
+        "120. The board to ensure that each partner agency develops a plan.",
+        "Areas for improvement",
+        "121. Improve the attendance of partners at sub-groups.",
+        "Key strengths and weaknesses of the LSCB",
+        "122. Effective partnership working is not yet developed.",
+        "Lead inspector: Marie McGuinness",
+    )
+    council = ("Areas for improvement", "1. Ensure that plans are clear.", "Summary of findings")
+    report = parse_report(pdf_pages(sif_pdf_first_page(), council, board))
+    assert report.grade_for(Area.LSCB) == I
+    assert [(point.kind, point.area, point.text) for point in report.findings] == [
+        (WHAT_NEEDS_TO_IMPROVE, "", "Ensure that plans are clear."),
+        (AREA_FOR_PRIORITY_ACTION, Area.LSCB, "The board to ensure that each partner agency develops a plan."),
+        (WHAT_NEEDS_TO_IMPROVE, Area.LSCB, "Improve the attendance of partners at sub-groups."),
+    ]
+
+
+def sif_pdf_first_page():
+    return (
+        "Birmingham City Council",
+        "Inspection of services for children in need of help and",
+        "protection, children looked after and care leavers",
+        "Inspection dates: 18 March 2014 - 10 April 2014",
+        "The overall judgement is inadequate",
+        *SIF_TABLE,
+    )

@@ -1,4 +1,4 @@
-"""python manage.py build_archive DIR: read every report PDF under DIR into fixtures/data/ofsted/report_archive.jsonl."""
+"""python manage.py build_archive DIR: every report PDF under DIR, read into fixtures/data/ofsted/report_archive.jsonl."""
 
 import sys
 

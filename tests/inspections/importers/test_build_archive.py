@@ -67,7 +67,9 @@ def test_each_report_is_recorded_with_its_source_and_reading(archive, tmp_path):
     assert bury["history"]["inspection_link"] == "https://example.invalid/50172438"
     assert bury["history"]["line"] == 2
     assert (bury["framework"], bury["event_type"]) == ("ilacs", "standard_inspection")
-    assert (bury["start_date"], bury["end_date"], bury["lead_inspector"]) == ("2021-10-25", "2021-11-05", "Lorna Schlechte")
+    assert (bury["start_date"], bury["end_date"]) == ("2021-10-25", "2021-11-05")
+    assert bury["lead_inspector"] == "Lorna Schlechte"
+    assert bury["visits"] == [["2021-10-25", "2021-11-05"]]
     assert ["overall_effectiveness", "inadequate"] in bury["judgements"]
     assert len(bury["findings"]) == 9
     assert {finding["kind"] for finding in bury["findings"]} == {"what_needs_to_improve"}
@@ -108,11 +110,11 @@ def test_failed_build_leaves_the_previous_file_whole(archive, tmp_path, monkeypa
     output = tmp_path / "archive.jsonl"
     output.write_text("previous\n", encoding="utf-8")
 
-    def broken_dumps(*args, **kwargs):
-        raise RuntimeError("disk full")
+    def disk_full(*args, **kwargs):
+        raise OSError("No space left on device")
 
-    monkeypatch.setattr(report_archive.json, "dumps", broken_dumps)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(report_archive.os, "replace", disk_full)  # the last step of writing the new file
+    with pytest.raises(OSError):
         build(archive, output)
     assert output.read_text(encoding="utf-8") == "previous\n"
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")] == []
@@ -128,7 +130,9 @@ def test_command_writes_the_file_and_a_summary(archive, tmp_path):
     assert len(records(output)) == 4
 
 
-@pytest.mark.parametrize("make, message", [(lambda path: path / "missing", "is not a folder"), (lambda path: path, "holds no")])
+@pytest.mark.parametrize(
+    "make, message", [(lambda path: path / "missing", "is not a folder"), (lambda path: path, "holds no")]
+)
 def test_command_refuses_a_folder_without_reports(tmp_path, make, message):
     with pytest.raises(CommandError, match=message) as refused:
         call_command("build_archive", str(make(tmp_path)), output=str(tmp_path / "out.jsonl"), stdout=StringIO())
