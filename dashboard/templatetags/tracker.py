@@ -71,7 +71,10 @@ def table_cell(cell):
     if isinstance(cell, GradeCell):
         return grade_tag(cell.grade, short=True)
     if isinstance(cell, LinkCell):
-        return format_html('<a class="govuk-link" href="{}">{}</a>', cell.url, cell.text)
+        link = format_html('<a class="govuk-link" href="{}">{}</a>', cell.url, cell.text)
+        if cell.note:
+            return format_html('{}<br><span class="app-secondary">{}</span>', link, cell.note)
+        return link
     return "" if cell is None else cell
 
 
