@@ -139,6 +139,16 @@ class Council(models.Model):
     def get_absolute_url(self):
         return reverse("council-detail", args=[self.slug])
 
+    @property
+    def ofsted_url(self):
+        """Ofsted's page for the council's children's services, listing its reports, by its URN.
+
+        Ofsted's reports site files a local authority's children's services under provider category 44:
+        https://reports.ofsted.gov.uk/provider/44/80429 is Birmingham's (URN 80429) and .../44/80569
+        Tameside's (URN 80569), as public scrapers of Ofsted's reports use them.
+        """
+        return f"https://reports.ofsted.gov.uk/provider/44/{self.ofsted_urn}" if self.ofsted_urn else ""
+
     def ordered_neighbours(self):
         return [link.neighbour for link in self.neighbour_links.select_related("neighbour").order_by("rank")]
 

@@ -369,6 +369,9 @@ def _finding_rows(queryset):
         "area",
         safe_text("text"),
         safe_text("source__title"),
+        Case(
+            When(kind=Finding.Kind.PRESS_REPORT, then=Value("press")), default=Value("ofsted"), output_field=CharField()
+        ),
     )
 
 
@@ -383,6 +386,12 @@ FINDING_COLUMNS = (
     Column("area", "Judgement area, where the report ties it to one", allowed=choices_allowed(Area.choices)),
     Column("text", "The statement, as the report words it"),
     Column("source", "Title of the document it comes from"),
+    Column(
+        "said_by",
+        "Whose words: Ofsted's finding, or a statement a news article reported (the source column names the "
+        "article). The file holds Ofsted's findings unless asked for said_by=press",
+        allowed="ofsted, press",
+    ),
 )
 
 
@@ -413,6 +422,12 @@ KEY_FIGURE_COLUMNS = (
     Column("unit", "Unit of value", allowed=choices_allowed(Unit.choices)),
     Column("date", "The date the figure is for (first of the month or year where only that is known)", "date (YYYY-MM-DD)"),
     Column("source", "Title of the document it comes from"),
+    Column(
+        "said_by",
+        "Whose words: Ofsted's finding, or a statement a news article reported (the source column names the "
+        "article). The file holds Ofsted's findings unless asked for said_by=press",
+        allowed="ofsted, press",
+    ),
 )
 
 

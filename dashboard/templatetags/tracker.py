@@ -89,3 +89,17 @@ def query_with(context, **changes):
             params[name] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def possessive(name):
+    """ "Tower Hamlets" -> "Tower Hamlets'", "Camden" -> "Camden's" (house style: no 's after a final s)."""
+    name = str(name)
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+@register.filter
+def with_article(words):
+    """ "unannounced inspection" -> "an unannounced inspection", "monitoring visit" -> "a monitoring visit"."""
+    words = str(words)
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}" if words else words
