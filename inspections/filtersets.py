@@ -248,12 +248,14 @@ class FindingFilterSet(FilterSet):
         return queryset.search(value)
 
     def filter_said_by(self, queryset, name, value):
-        return queryset  # applied in filter_queryset, which also applies the default
+        return queryset.press_reports() if value == "press" else queryset.ofsted()
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        said_by = self.form.cleaned_data.get("said_by") if self.form.is_bound else None
-        return queryset.press_reports() if said_by == "press" else queryset.ofsted()
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("said_by")):
+            queryset = queryset.ofsted()  # Ofsted's findings, unless the press's statements are asked for
+        return queryset
 
 
 class KeyFigureFilterSet(FilterSet):
