@@ -68,8 +68,10 @@ def test_the_2010_letter_links_to_its_shipped_copy_served_by_the_app(client, shi
     letter = Source.objects.get(key="ofsted-letter-tower-hamlets-2010-02-24")
     inspection = letter.inspections.get()
     content = client.get(inspection.get_absolute_url()).content.decode()
-    assert "No link recorded" not in content
-    assert f'href="{letter.get_document_url()}"' in content
+    report_row = content[content.index(">Report</dt>") :]
+    report_row = report_row[: report_row.index("</dd>")]
+    assert f'href="{letter.get_document_url()}"' in report_row
+    assert "Read Ofsted's letter" in report_row.replace("&#x27;", "'")
     response = client.get(letter.get_document_url())
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
