@@ -55,8 +55,11 @@ def test_an_unknown_region_is_still_a_clear_400(client, councils):
 def test_council_page_links_to_ofsteds_page_for_the_council_by_urn(client, councils):
     content = client.get("/councils/tower-hamlets/").content.decode()
     assert 'href="https://reports.ofsted.gov.uk/provider/44/80516"' in content
-    CouncilFactory(name="No Urn", slug="no-urn", ofsted_urn=None)
-    assert "reports.ofsted.gov.uk" not in client.get("/councils/no-urn/").content.decode()
+    # Ofsted's statistics link the same page by DfE LA code, used where the URN is not known.
+    CouncilFactory(name="No Urn", slug="no-urn", ofsted_urn=None, la_code="999")
+    assert 'href="https://reports.ofsted.gov.uk/provider/44/999"' in client.get("/councils/no-urn/").content.decode()
+    CouncilFactory(name="No Codes", slug="no-codes", ofsted_urn=None, la_code=None)
+    assert "reports.ofsted.gov.uk" not in client.get("/councils/no-codes/").content.decode()
 
 
 @pytest.fixture
