@@ -309,11 +309,17 @@ class Inspection(models.Model):
     def report_link(self):
         """Ofsted's report of the event, where a source knows it: {"url", "text", "short_text"} or None.
 
-        The recorded report URL first; else a source that is Ofsted's report or letter, by its URL or
-        else by the copy the app serves. Reads self.sources.all(), so prefetch sources for many.
+        The recorded report URL first; else a source that is Ofsted's report or letter on this event
+        (published the day the event's report was: a later report that mentions it is not its report), by
+        its URL or else by the copy the app serves. Reads self.sources.all(), so prefetch sources for many.
         """
-        ofsted = [s for s in self.sources.all() if s.kind in (Source.Kind.OFSTED_REPORT, Source.Kind.OFSTED_LETTER)]
-        ofsted.sort(key=lambda s: s.kind != Source.Kind.OFSTED_REPORT)
+        ofsted = [
+            s
+            for s in self.sources.all()
+            if s.kind in (Source.Kind.OFSTED_REPORT, Source.Kind.OFSTED_LETTER)
+            and self.published_date is not None
+            and s.published_date == self.published_date
+        ]
         if self.report_url:
             return {"url": self.report_url, "text": "Read Ofsted's report", "short_text": "Ofsted report"}
         for source in ofsted:

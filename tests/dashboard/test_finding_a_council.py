@@ -83,6 +83,14 @@ def test_the_2010_letter_links_to_its_shipped_copy_served_by_the_app(client, shi
     assert "unannounced inspection" in body.lower()
 
 
+def test_a_later_report_that_mentions_an_inspection_is_not_linked_as_its_report(client, shipped):
+    safeguarding_2012 = Inspection.objects.get(framework="safeguarding_lac_2009")
+    assert safeguarding_2012.sources.filter(kind=Source.Kind.OFSTED_REPORT).exists()  # the 2017 report
+    content = client.get(safeguarding_2012.get_absolute_url()).content.decode()
+    report_row = content[content.index(">Report</dt>") :]
+    assert "No link to Ofsted&#x27;s report is known" in report_row[: report_row.index("</dd>")]
+
+
 def test_news_articles_link_to_their_shipped_copies(client, shipped):
     for article in Source.objects.filter(kind=Source.Kind.NEWS_ARTICLE):
         assert client.get(article.get_document_url()).status_code == 200, article.key
