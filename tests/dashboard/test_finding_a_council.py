@@ -88,7 +88,7 @@ def test_a_later_report_that_mentions_an_inspection_is_not_linked_as_its_report(
     assert safeguarding_2012.sources.filter(kind=Source.Kind.OFSTED_REPORT).exists()  # the 2017 report
     content = client.get(safeguarding_2012.get_absolute_url()).content.decode()
     report_row = content[content.index(">Report</dt>") :]
-    assert "No link to Ofsted&#x27;s report is known" in report_row[: report_row.index("</dd>")]
+    assert "No link to Ofsted's report is known" in report_row[: report_row.index("</dd>")]
 
 
 def test_news_articles_link_to_their_shipped_copies(client, shipped):
