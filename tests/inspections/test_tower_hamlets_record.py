@@ -221,7 +221,7 @@ def test_monitoring_visits(record):
     assert event(VISIT_FIFTH).visit_number == 5
     assert "timely permanence" in event(VISIT_FIFTH).theme
     assert event(VISIT_AUG_2018).dates_display == "August 2018"
-    assert event(VISIT_BY_JAN_2018).dates_display == "date not known"
+    assert event(VISIT_BY_JAN_2018).dates_display == "date not known (after 7 April 2017; before 26 January 2018)"
     assert not Judgement.objects.filter(inspection__event_type="monitoring_visit").exists()
     # Everything known of the visits comes from news articles: the press's words, not Ofsted's findings.
     visit_findings = Finding.objects.filter(inspection__event_type="monitoring_visit")
