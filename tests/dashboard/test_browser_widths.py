@@ -103,8 +103,9 @@ def public_pages(history):
         "press": "/findings/?said_by=press",
         "export": "/export/",
     }
-    for event in Inspection.objects.published().filter(council=history.council).order_by("pk"):
-        pages[f"inspection-{event.pk}"] = event.get_absolute_url()
+    events = Inspection.objects.published().filter(council=history.council).order_by("pk")
+    for number, event in enumerate(events, start=1):  # named by place, so each run overwrites the last's
+        pages[f"inspection-{number:02}"] = event.get_absolute_url()
     return pages
 
 
