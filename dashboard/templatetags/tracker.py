@@ -92,6 +92,15 @@ def query_with(context, **changes):
 
 
 @register.filter
+def at(items, index):
+    """items[index], or "" past the end (a column's heading for a cell, by its place in the row)."""
+    try:
+        return items[index]
+    except (IndexError, TypeError):
+        return ""
+
+
+@register.filter
 def possessive(name):
     """ "Tower Hamlets" -> "Tower Hamlets'", "Camden" -> "Camden's" (house style: no 's after a final s)."""
     name = str(name)
