@@ -31,12 +31,19 @@ class ReportError(Exception):
     """Why a file cannot be read as an Ofsted report, in one line."""
 
 
+WHAT_NEEDS_TO_IMPROVE = "what_needs_to_improve"  # the values of Finding.Kind, which this module may not import
+AREA_FOR_PRIORITY_ACTION = "area_for_priority_action"
+
+
 @dataclass(frozen=True)
 class ImprovementPoint:
-    """One point under "What needs to improve" (ILACS) or "Recommendations" (SIF)."""
+    """One point under "What needs to improve" (ILACS), "Recommendations" or "Areas for improvement" (SIF), or
+    under "Priority and immediate action" / "Areas for priority action" (kind AREA_FOR_PRIORITY_ACTION)."""
 
     text: str
     area: str = ""  # an Area value where the report ties the point to one (the LSCB's recommendations)
+    kind: str = WHAT_NEEDS_TO_IMPROVE
+    page: int | None = None  # the PDF page (from 1) where the point starts
 
 
 @dataclass(frozen=True)
@@ -51,10 +58,18 @@ class ParsedReport:
     published_date: datetime.date | None
     lead_inspector: str
     judgements: tuple  # of (Area value, Grade value), in the report's order
-    what_needs_to_improve: tuple  # of ImprovementPoint, in the report's order
+    findings: tuple  # of ImprovementPoint, in the report's order
+    title: str = ""  # the report's title, as printed on page 1
+    visits: tuple = ()  # (first day, last day) of each visit: two when Ofsted paused the inspection and came back
+    not_judged: tuple = ()  # Area values the report's table marks "Not judged"
+    warnings: tuple = ()  # what the reader noticed and a person checking the reading should know, one line each
 
     def grade_for(self, area):
         return dict(self.judgements).get(area)
+
+    @property
+    def what_needs_to_improve(self):
+        return tuple(point for point in self.findings if point.kind == WHAT_NEEDS_TO_IMPROVE)
 
 
 def parse_report(source):
@@ -62,20 +77,49 @@ def parse_report(source):
     pages = read_pages(source)
     head = " ".join(line for page in pages[:2] for line in page)
     framework, title = identify(head)
-    lines = [line for page in pages for line in page]
-    start_date, end_date = inspection_dates(lines)
-    judgements = read_judgements(framework, lines)
+    lines = Lines(pages)
+    warnings = []
+    visits = inspection_visits(lines)
+    start_date, end_date = visits[0][0], visits[-1][1]
+    if start_date == end_date:
+        warnings.append(f"The report prints one inspection date ({start_date:%-d %B %Y}), not a range.")
+    if len(visits) > 1:
+        warnings.append("The inspection was split into visits: " + "; ".join(f"{a} to {b}" for a, b in visits) + ".")
+    judgements, not_judged = read_judgements(framework, lines)
+    if not_judged:
+        warnings.append("Not judged: " + ", ".join(Area(area).label for area in not_judged) + ".")
+    inspector = lead_inspector(lines)
+    if not inspector:
+        warnings.append("The report names no lead inspector.")
+    findings = improvement_points(framework, lines)
+    if not findings:
+        warnings.append("No points to improve or for priority action were found.")
     return ParsedReport(
         council_name=council_name(head, title),
         framework=framework,
-        event_type=event_type(framework, start_date, end_date, head),
+        event_type=event_type(framework, visits),
         start_date=start_date,
         end_date=end_date,
         published_date=published_date(head),
-        lead_inspector=lead_inspector(lines),
+        lead_inspector=inspector,
         judgements=tuple(judgements),
-        what_needs_to_improve=tuple(improvement_points(framework, lines)),
+        findings=tuple(findings),
+        title=re.sub(r"\s+", " ", title[0]).strip(),
+        visits=tuple(visits),
+        not_judged=tuple(not_judged),
+        warnings=tuple(warnings),
     )
+
+
+class Lines(list):
+    """The report's lines in reading order, each knowing its page (from 1)."""
+
+    def __init__(self, pages):
+        super().__init__(line for page in pages for line in page)
+        self.pages = [number for number, page in enumerate(pages, start=1) for _ in page]
+
+    def page_of(self, index):
+        return self.pages[index] if 0 <= index < len(self.pages) else None
 
 
 # Reading the PDF ---------------------------------------------------------------------------------------------
@@ -148,11 +192,87 @@ def page_texts(data):
             limit = max_pages()
             if len(reader.pages) > limit:
                 raise ReportError(f"The PDF has {len(reader.pages)} pages; a report has at most {limit}.")
-            return [page.extract_text() or "" for page in reader.pages]
+            texts = {}
+
+            def text(number):
+                if number not in texts:
+                    texts[number] = reader.pages[number].extract_text() or ""
+                return texts[number]
+
+            for number in pages_to_read(len(reader.pages), text):
+                text(number)
+            return [texts.get(number, "") for number in range(len(reader.pages))]
         except ReportError:
             raise
         except Exception as error:  # pypdf raises many kinds for damaged files; none may escape
             raise ReportError(f"The PDF is damaged and cannot be read ({first_line(error)}).") from None
+
+
+# Reading a page's text is most of the time a report takes, and most pages of a report are prose the reader
+# does not use. It reads the first pages, then only as far as it needs: an ILACS report to just past its "What
+# needs to improve" list (page 2 or 3); a SIF report all but the long sections its table of contents places (the
+# inspection findings, the meaning of the judgements), each checked by its heading where the contents say it
+# starts. Anything else, or a check that fails, is read whole.
+FIRST_PAGES = 6
+SKIPPED_SECTIONS = re.compile(
+    r"^(?:inspection judgements? about the (?:local authority|lscb)|inspection findings|the experiences and progress"
+    r"|leadership management and governance|what the inspection judgements mean)"
+)
+
+
+def pages_to_read(count, text):
+    """The page numbers (from 0) whose text the reader uses; text(number) extracts a page."""
+    def lines(number):
+        return [tidy(line) for line in text(number).splitlines()]
+
+    first = range(min(count, FIRST_PAGES))
+    head = " ".join(line for number in first[:2] for line in lines(number))[:400]
+    if SIF_TITLE.search(head):
+        skipped = sif_pages_to_skip([lines(number) for number in first], count, text)
+        return [number for number in range(count) if number not in skipped]
+    if ILACS_TITLE.search(head):
+        for number in first:
+            if any(findings_heading(line) for line in lines(number)):
+                return range(min(count, max(4, number + 3)))
+    return range(count)
+
+
+def sif_pages_to_skip(first, count, text):
+    """Page numbers (from 0) inside the long sections a SIF report's table of contents lists; none without one."""
+    found = next(
+        ((page, index) for page in first for index, line in enumerate(page) if re.fullmatch(r"Contents", line, re.I)),
+        None,
+    )
+    if found is None:
+        return set()
+    contents_page, at = found
+    entries = contents_entries(contents_page[at + 1 :])
+    skipped = set()
+    for index, (heading, start) in enumerate(entries):
+        if not SKIPPED_SECTIONS.match(heading):
+            continue
+        following = next((later for _, later in entries[index + 1 :] if later > start), None)
+        if following is None or not 1 < start < following <= count:
+            return set()
+        # The section's first page (read, as it may hold the end of the section before) must carry its heading.
+        if heading not in heading_key(text(start - 1)):  # a heading may wrap over several lines
+            return set()
+        skipped.update(range(start, following - 1))  # pages after its first, before the next section's
+    return skipped
+
+
+def contents_entries(lines):
+    """(heading key, printed page) for each entry of a table of contents; a heading may wrap over two lines."""
+    entries, pending = [], ""
+    for line in lines:
+        if entry := re.fullmatch(r"(.*?)\s*(\d{1,3})", line):
+            key = heading_key(f"{pending} {entry[1]}")
+            if key:
+                entries.append((key, int(entry[2])))
+            pending = ""
+        else:
+            pending = f"{pending} {line}".strip()
+    return entries
 
 
 def unlock(reader):
@@ -182,6 +302,7 @@ def furniture_key(line):
 
 def running_lines(pages):
     """Lines repeated at the top or bottom of most pages: the report's running header and footer."""
+    pages = [page for page in pages if page]  # pages left unread (see pages_to_read) say nothing
     if len(pages) < 4:
         return set()
     counts = Counter()
@@ -226,15 +347,25 @@ def join_lines(lines):
 
 # What the report is --------------------------------------------------------------------------------------------
 
+# "Inspection of Bury local authority children's services"; "Inspection of Bradford Children and Families Trust"
+# (a trust runs the council's services); 2018-19: the council's name above "Inspection of (local authority)
+# children's (social care) services".
 ILACS_TITLE = re.compile(
-    r"Inspection of (?:(?:the )?(?P<name>[^.:]{2,80}?) (?:local authority )?children[’'`]?s services"
-    r"|children[’'`]?s social care services)",
+    r"Inspection of (?:(?:the )?(?P<name>(?!local authority\b)[^.:]{2,80}?) (?:local authority )?children[’'`]?s"
+    r" services|(?P<trust>[^.:]{2,40}? Children(?:[’'`]?s)?(?: and Families| Services)? Trust)"
+    r"|(?:local authority )?children[’'`]?s (?:social care )?services)",
     re.I,
 )
-SIF_TITLE = re.compile(r"Inspection of services for children in need of help and protection", re.I)
-LSCB_REVIEW = re.compile(r"Review of the effectiveness of the Local Safeguarding Children Board", re.I)
+# SIF inspections and re-inspections ("Re-inspection", "Reinspection") share the title.
+SIF_TITLE = re.compile(r"inspection of services for children in need of help and protection", re.I)
+LSCB_REVIEW = re.compile(r"Review of the effectiveness of the Local Safeguarding Children\s+Board", re.I)
 
 OTHER_DOCUMENTS = (
+    (
+        r"^(?:\S+ )?Inspection of looked after children services",
+        "This is a 2013 inspection of looked after children services, not a report under SIF or ILACS: "
+        "enter it by hand.",
+    ),
     (r"\bfocused visit\b", "This is a focused visit letter, not an inspection report: focused visits are not graded."),
     (
         r"\bmonitoring visit\b",
@@ -262,6 +393,11 @@ def identify(head):
     title = head[:400]
     if match := SIF_TITLE.search(title):
         return Framework.SIF, match
+    if LSCB_REVIEW.search(title):
+        raise ReportError(
+            "This is a review of a Local Safeguarding Children Board on its own, not an inspection of the "
+            "council's children's services."
+        )
     if match := ILACS_TITLE.search(title):
         return Framework.ILACS, match
     for pattern, message in OTHER_DOCUMENTS:
@@ -274,6 +410,9 @@ def council_name(head, title):
     """The name in the title ("Inspection of Bury local authority ..."), else the line above the title."""
     if name := title.groupdict().get("name"):
         return clean_council_name(name)
+    if trust := title.groupdict().get("trust"):
+        # The council whose services the trust runs: "Bradford Children and Families Trust" -> "Bradford".
+        return clean_council_name(re.sub(r"\s+Children\S*(?: and Families| Services)? Trust$", "", trust, flags=re.I))
     before_title = head[: title.start()]
     if not before_title.strip():
         raise ReportError("The council's name cannot be read from the report's title page.")
@@ -283,15 +422,17 @@ def council_name(head, title):
 def clean_council_name(name):
     name = re.sub(r"\s+", " ", name).strip(" ,")
     name = re.sub(r"(?<=[A-Za-z])\d$", "", name)  # a footnote marker stuck to the name
+    name = re.sub(r"\s+Children[’'`]?s Services$", "", name, flags=re.I)  # "Medway Children's Services"
     return re.sub(r"^the ", "", name, flags=re.I)
 
 
-def event_type(framework, start_date, end_date, head):
+def event_type(framework, visits):
+    """SIF inspections are full inspections. ILACS reports do not name their kind: a short inspection is one week
+    on site, a standard one two. An inspection Ofsted split (paused, then resumed to gather more evidence) is
+    judged by the visit it was planned as, the first: the days added later do not make a short one standard."""
     if framework == Framework.SIF:
         return EventType.FULL_INSPECTION
-    if said := re.search(r"\bthis (short|standard) inspection\b", head, re.I):
-        return EventType.SHORT_INSPECTION if said[1].lower() == "short" else EventType.STANDARD_INSPECTION
-    # Ofsted does not print the kind: a short inspection is one week on site, a standard one two.
+    start_date, end_date = visits[0]
     if (end_date - start_date).days <= 7:
         return EventType.SHORT_INSPECTION
     return EventType.STANDARD_INSPECTION
@@ -339,6 +480,30 @@ DAY_PRINTED = re.compile(
 def parse_date_range(text):
     """(first day, last day) from "10 June 2019 to 21 June 2019", "11 to 15 November 2024", "30 September – 11
     October 2019", "10 to 14 October and 24 to 28 October 2022" and the like; None without a range."""
+    visits = parse_visits(text)
+    return (visits[0][0], visits[-1][1]) if visits else None
+
+
+def parse_visits(text):
+    """Each visit's (first day, last day): one for "11 to 15 November 2024", two for "5 to 9 December 2022 and 14
+    to 15 February 2023" (an inspection paused and resumed); None without a range."""
+    text = numeric_dates_in_words(text)
+    parts = re.split(r"\s+and\s+(?=\d)", text)
+    if len(parts) > 1:
+        # A part printed without its year ("10 to 14 October and 24 to 28 October 2022") takes the next one's.
+        years = [re.search(r"\d{4}", part) for part in parts]
+        completed = [
+            part if years[index] else f"{part} {next((y[0] for y in years[index:] if y), '')}"
+            for index, part in enumerate(parts)
+        ]
+        visits = [one_range(part) for part in completed]
+        if all(visits):
+            return sorted(visits)
+    visit = one_range(text)
+    return [visit] if visit else None
+
+
+def one_range(text):
     days = list(DAY_PRINTED.finditer(text))
     complete = [index for index, day in enumerate(days) if day["m"] and day["y"]]
     if not complete or complete[-1] == 0:
@@ -350,9 +515,26 @@ def parse_date_range(text):
     start, end = make_date(first["d"], month, year), make_date(last["d"], last["m"], last["y"])
     if start > end and not first["y"]:
         start = start.replace(year=start.year - 1)  # "30 December to 10 January 2020"
+    # One visit lasts at most a few weeks: a longer span is two dates that are not one range.
     if start > end or (end - start).days > 60:
         return None
     return start, end
+
+
+NUMERIC_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+
+
+def numeric_dates_in_words(text):
+    """"12/09/2016" (day first, as Ofsted prints) as "12 September 2016"."""
+
+    def in_words(match):
+        day, month, year = (int(part) for part in match.groups())
+        if not 1 <= month <= 12:
+            return match[0]
+        year += 2000 if year < 100 else 0
+        return f"{day} {datetime.date(2000, month, 1):%B} {year}"
+
+    return NUMERIC_DATE.sub(in_words, text)
 
 
 def make_date(day, month, year):
@@ -362,8 +544,9 @@ def make_date(day, month, year):
         raise ReportError(f"The report prints an impossible date ({day} {month} {year}).") from None
 
 
-def inspection_dates(lines):
-    """The on-site dates, from the "Inspection dates:" line, else from a line that is only a date range."""
+def inspection_visits(lines):
+    """The on-site dates, from the "Inspection dates:" line, else from a line that is only a date range: a list of
+    (first day, last day), one per visit. A report that prints one date is taken as a visit of one day."""
     for index, line in enumerate(lines[:80]):
         if labelled := re.match(r"Inspection dates?\s*:?\s*(.*)$", line, re.I):
             printed = labelled[1]
@@ -371,16 +554,19 @@ def inspection_dates(lines):
             if not re.search(r"\d{4}$", printed) and re.match(rf"(?:\d|{MONTH})", following, re.I):
                 printed += " " + following  # the dates wrapped onto the next line
             printed = re.split(r"lead inspector|published", printed, flags=re.I)[0]
-            if dates := parse_date_range(printed):
-                return dates
+            if visits := parse_visits(printed):
+                return visits
+            if single := ONE_DATE.fullmatch(numeric_dates_in_words(printed).strip(" .")):
+                date = make_date(re.match(r"\d+", single["d"])[0], single["m"], single["y"])
+                return [(date, date)]
     for line in lines[:80]:
-        if DATE_RANGE.fullmatch(line) and (dates := parse_date_range(line)):
-            return dates
+        if DATE_RANGE.fullmatch(line) and (visits := parse_visits(line)):
+            return visits
     raise ReportError("The inspection dates cannot be read from the report.")
 
 
 def published_date(head):
-    match = re.search(rf"published\s*:?\s*({ONE_DATE.pattern})", head, re.I)
+    match = re.search(rf"published\s*:?\s*({ONE_DATE.pattern})", numeric_dates_in_words(head), re.I)
     return make_date(re.match(r"\d+", match["d"])[0], match["m"], match["y"]) if match else None
 
 
@@ -392,21 +578,31 @@ INSPECTOR_ROLE = re.compile(
 )
 
 
+NAME = r"[A-ZÀ-Þ][\w’'.-]*(?:\s+(?:[A-ZÀ-Þ][\w’'.-]*|de|van|von|le|la|du))*"
+
+
 def lead_inspector(lines):
-    """The lead inspector's name, without the title that follows it."""
+    """The lead inspector's name, without the title that follows it, from the report's own "Lead inspector:" line
+    (page 1, or the list of the inspection team): never from prose that mentions the lead inspector."""
     for index, line in enumerate(lines):
-        match = re.match(r"Lead inspectors?\s*:?\s*(.*)$", line, re.I)
-        if match:
-            named = match[1] or (lines[index + 1] if index + 1 < len(lines) else "")
-            return INSPECTOR_ROLE.sub("", named).strip(" .,")
+        match = re.match(r"Lead (?:social care )?inspectors?(?: on site)?\s*(:)?\s*(.*)$", line, re.I)
+        if not match:
+            continue
+        named = match[2] or (lines[index + 1] if index + 1 < len(lines) and match[1] else "")
+        name = INSPECTOR_ROLE.sub("", named).strip(" .,")
+        # Without a colon the line must be nothing but a name ("Lead inspector Jane Smith HMI").
+        if re.fullmatch(NAME, name) and len(name.split()) <= 5:
+            return name
     return ""
 
 
 # Judgements -------------------------------------------------------------------------------------------------------
 
 GRADE = r"outstanding|good|requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate"
-# In a table, "to be good" may be parted from its "Requires improvement" by the wording beside it.
-TABLE_GRADE = rf"to\s+be\s+good|{GRADE}"
+NOT_JUDGED = "not judged"
+# In a table, "to be good" (or "be good", after "Requires improvement to") may be parted from its "Requires
+# improvement" by the wording beside it. An area the inspection did not judge reads "Not judged".
+TABLE_GRADE = rf"to\s+be\s+good|be\s+good|not\s+judged|{GRADE}"
 
 # Longest wording first, so "children in care and care leavers" is not read as "children in care".
 AREA_WORDINGS = (
@@ -431,7 +627,7 @@ TABLE_WORDS = frozenset(
     """the impact of leaders on social work practice with children and families experiences progress who need
     help protection in care leavers overall effectiveness outstanding good requires require improvement to be
     inadequate judgement judgements grade grades looked after achieving permanence adoption performance leadership
-    management governance""".split()
+    management governance not judged""".split()
 )
 
 ILACS_AREAS_BEFORE_2023 = {Area.LEADERSHIP, Area.HELP_AND_PROTECTION, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS}
@@ -446,33 +642,48 @@ SIF_TABLE_AREAS = {
 
 
 def grade_value(words):
-    words = words.lower()
+    words = re.sub(r"\s+", " ", words.lower())
     if words.startswith("requir"):
         return Grade.REQUIRES_IMPROVEMENT
+    if words == NOT_JUDGED:
+        return NOT_JUDGED
     return Grade(words)
 
 
 def read_judgements(framework, lines):
+    """(judgements as (area, grade) pairs, areas the report marks "Not judged")."""
     table = judgement_table(lines)
     if framework == Framework.ILACS:
         found = set(dict(table))
         if found - {Area.OVERALL_EFFECTIVENESS} not in (ILACS_AREAS_BEFORE_2023, ILACS_AREAS_FROM_2023):
             raise unreadable_judgements(table)
-        return table
+        return graded(table), not_judged(table)
     if {area for area, _ in table} != SIF_TABLE_AREAS:
         raise unreadable_judgements(table)
-    judgements = [(Area.OVERALL_EFFECTIVENESS, sif_overall_grade(lines)), *table]
+    judgements = [(Area.OVERALL_EFFECTIVENESS, sif_overall_grade(lines)), *graded(table)]
     lscb = lscb_grade(lines)
     if lscb:
         judgements.append((Area.LSCB, lscb))
     elif LSCB_REVIEW.search(" ".join(lines[:40])):
         raise ReportError("The report includes a review of the LSCB, but its judgement cannot be read.")
-    return judgements
+    return judgements, not_judged(table)
+
+
+def graded(table):
+    return [(area, grade) for area, grade in table if grade != NOT_JUDGED]
+
+
+def not_judged(table):
+    return [area for area, grade in table if grade == NOT_JUDGED]
 
 
 def unreadable_judgements(table):
-    read = ", ".join(f"{Area(area).label}: {Grade(grade).label}" for area, grade in table) or "none"
+    read = ", ".join(f"{Area(area).label}: {grade_label(grade)}" for area, grade in table) or "none"
     return ReportError(f"The report's judgement table cannot be read (read {read}).")
+
+
+def grade_label(grade):
+    return Grade(grade).label if grade in Grade.values else grade.capitalize()
 
 
 def is_table_line(line):
@@ -506,8 +717,8 @@ def pair_areas_with_grades(text):
     for match in re.finditer(TABLE_GRADE, text):
         # Blank each grade out so an area's wording split by it ("help and Good protection") still reads.
         text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
-        if not match[0].startswith("to"):
-            grades.append((match.start(), grade_value(re.sub(r"\s+", " ", match[0]))))
+        if not match[0].startswith(("to", "be")):
+            grades.append((match.start(), grade_value(match[0])))
     areas = [(match.start(), area_of(match)) for match in AREA_PATTERN.finditer(text)]
     if areas and grades and len(grades) == len(areas) and grades[0][0] > areas[-1][0]:
         # The PDF gave the table column by column: all the wordings, then all the grades.
@@ -531,27 +742,42 @@ def area_of(match):
     return AREA_WORDINGS[index][1]
 
 
+# "Children's services in Bury are good", "... in Luton require(s) improvement (to be good)", "The overall
+# judgement is (that children's services are) inadequate".
+SIF_OVERALL = re.compile(
+    r"(?:Children[’'`]?s services in .{2,80}? (?:are |is )?"
+    r"|The overall judgement is (?:that )?(?:(?:the )?children[’'`]?s services? (?:are |is )?)?)"
+    rf"({GRADE})",
+    re.I,
+)
+
+
 def sif_overall_grade(lines):
-    text = " ".join(lines[:60])
-    match = re.search(rf"Children[’'`]?s services in .{{2,80}}? (?:are|is|requires?) ({GRADE})", text, re.I)
+    match = SIF_OVERALL.search(" ".join(lines[:60]))
     if not match:
         raise ReportError("The report's overall judgement (\"Children's services in ... are ...\") cannot be read.")
-    return grade_value(re.sub(r"\s+", " ", match[1]))
+    return grade_value(match[1])
 
 
+# The board's own judgement, at the start of a line however it is worded: "The Local Safeguarding Children Board
+# is good", "The effectiveness of the LSCB is inadequate", "The Anytown Safeguarding Children Board (LSCB)
+# requires improvement", "The Local Safeguarding Children is inadequate" (sic).
 LSCB_JUDGEMENT = re.compile(
-    rf"^(?:The )?(?:Local Safeguarding Children Board|LSCB) (?:\(LSCB\) )?(?:is |are )?(?:judged to be )?"
-    rf"({GRADE})\s*\.?\s*$",
-    re.I | re.M,
+    r"^(?:\d+\.\s+)?(?:The\s+)?(?:effectiveness\s+of\s+(?:the\s+)?)?"
+    r"(?:(?:[A-Z][\w’'-]*\s+){0,4}?(?:Local\s+)?Safeguarding\s+Children(?:[’']s)?(?:\s+Board)?(?:\s*\(LSCB\))?"
+    r"|LSCB)"
+    rf"\s+(?:is\s+|are\s+)?(?:judged\s+to\s+be\s+)?((?i:{GRADE}))\b",
+    re.M,
 )
 
 
 def lscb_grade(lines):
+    """The LSCB's grade: the first statement of it, reading lines joined so a statement may wrap."""
     match = LSCB_JUDGEMENT.search("\n".join(lines))
-    return grade_value(re.sub(r"\s+", " ", match[1])) if match else None
+    return grade_value(match[1]) if match else None
 
 
-# What needs to improve / recommendations -----------------------------------------------------------------------
+# What needs to improve, recommendations, areas for priority action ------------------------------------------------
 
 BULLET = re.compile(r"^[\u2022\u2023\u2043\u25a0-\u25ff\ue000-\uf8ff]\s*")
 SUB_BULLET = re.compile(r"^(?:[−–—‑-]|o)\s+")
@@ -560,66 +786,174 @@ MARKERS = (NUMBER, BULLET, SUB_BULLET)
 # Case matters: a wrapped line may begin "the impact of leaders", a heading begins "The impact of leaders".
 SECTION_ENDS = re.compile(
     r"^(?:The experiences and progress|The impact of leaders|Overall effectiveness|Information about"
-    r"|Summary for children|Inspection findings|Executive summary)"
+    r"|Summary for children|Inspection findings|Executive summary|Summary of findings"
+    r"|The local authority[’']s strengths"
+    r"|Progress since the last inspection|Inspection judgements? about|What the inspection judgements mean"
+    r"|The inspection team|Review of the effectiveness)"
     rf"|:\s*(?i:{GRADE})\s*$",
+)
+# In a numbered list a heading like these starts the report's next section, not a group of its points
+# ("Key strengths and weaknesses of the LSCB" after the board's areas for improvement, 2014).
+NEXT_SECTION = re.compile(
+    r"\b(?:strengths|weaknesses|key findings|summary|judgements?|progress since|information about|executive)\b", re.I
+)
+# The headings Ofsted has put findings under, in any case, with a trailing "?", colon or footnote marker: ILACS
+# "What needs to improve"; SIF "What does the local authority (the LSCB) need to improve?", "Recommendations",
+# "Areas for improvement"; and "Priority and immediate action" / "Areas for priority action".
+FINDINGS_HEADINGS = (
+    (
+        r"what needs to improve(?: in this local authority)?|what does the (?P<who>[\w ]{2,40}?) need to improve"
+        r"|recommendations|areas for improvement",
+        WHAT_NEEDS_TO_IMPROVE,
+    ),
+    (r"priority and immediate action|areas? for priority action|immediate action|priority actions?", AREA_FOR_PRIORITY_ACTION),
+)
+LSCB_MARKER = re.compile(
+    r"^(?:Section \d+:\s*)?(?:The\s+)?(?:effectiveness\s+of\s+(?:the\s+)?)?(?:[A-Z][\w’'-]*\s+){0,3}?"
+    r"(?:Local\s+Safeguarding\s+Children|Safeguarding\s+Children(?:[’']s)?\s+Board|LSCB\b)"
+    r"|^Review of the effectiveness of the Local Safeguarding"
 )
 
 
+def findings_heading(line):
+    """(kind, names the LSCB) when the line is a heading findings are listed under, else None."""
+    # A heading starts with a capital; "... the panel's recommendations." ends a sentence of prose.
+    if len(line) > 80 or not line[:1].isupper():
+        return None
+    for pattern, kind in FINDINGS_HEADINGS:
+        if match := re.fullmatch(rf"(?:{pattern})\s*[?:]?\s*\d?", line, re.I):
+            who = (match.groupdict().get("who") or "").lower()
+            return kind, bool(re.search(r"lscb|board|safeguarding", who))
+    return None
+
+
 def improvement_points(framework, lines):
-    if framework == Framework.ILACS:
-        heading = first_index(lines, lambda line: re.match(r"What needs to improve\b", line) and len(line) < 80)
-        return points_under(lines, heading)
-    heading = first_index(lines, lambda line: re.fullmatch(r"Recommendations:?", line))
-    points = points_under(lines, heading)
-    lscb_start = first_index(lines, lambda line: LSCB_JUDGEMENT.match(line))
-    if lscb_start is not None:
-        lscb_heading = first_index(lines, lambda line: re.fullmatch(r"Recommendations:?", line), after=lscb_start)
-        if lscb_heading is not None and lscb_heading != heading:
-            points += [ImprovementPoint(point.text, Area.LSCB) for point in points_under(lines, lscb_heading)]
+    """Every point under the report's findings headings, each with its kind, area and page.
+
+    A SIF report lists the council's recommendations, then, in its review of the Local Safeguarding Children
+    Board, the board's: those are tied to the LSCB, by their heading ("What does the LSCB need to improve?") or
+    by following the start of the review.
+    """
+    contents = contents_headings(lines)
+    points, previous_end, listed = [], None, set()
+    index = 0
+    while index < len(lines):
+        heading = findings_heading(lines[index])
+        if heading is None or (contents and contents[0] <= index <= contents[1]):
+            index += 1
+            continue
+        kind, names_lscb = heading
+        # Only a later list can be the board's: the first is the council's unless its heading names the board.
+        lscb = framework == Framework.SIF and (
+            names_lscb
+            or (previous_end is not None and any(LSCB_MARKER.match(lines[i]) for i in range(previous_end, index)))
+        )
+        area = Area.LSCB if lscb else ""
+        block, end = points_under(lines, index, kind, area, contents)
+        # A report lists the council's points once and the board's once; a heading further on (a stray
+        # "Recommendations" left in a later page's text) would read the findings' prose as points.
+        if block and area not in listed:
+            points += block
+            listed.add(area)
+        previous_end = index = max(end, index + 1)
     return points
 
 
-def first_index(lines, test, after=0):
-    return next((index for index in range(after, len(lines)) if test(lines[index])), None)
+def contents_headings(lines):
+    """(first, last line index, headings) of a SIF report's table of contents, whose headings end sections."""
+    start = next((i for i, line in enumerate(lines[:200]) if re.fullmatch(r"Contents", line, re.I)), None)
+    if start is None:
+        return None
+    end = start + 1
+    while end < len(lines) and lines.page_of(end) == lines.page_of(start):
+        end += 1
+    return start, end - 1, {heading for heading, _ in contents_entries(lines[start + 1 : end])}
 
 
-def points_under(lines, heading):
-    if heading is None:
-        return []
-    section = section_lines(lines[heading + 1 : heading + 120])
-    # The first kind of marker used is the points'; the next kind down marks sub-points: numbered points have
-    # bulleted sub-points (SIF), bulleted points have dashed ones (ILACS).
-    top = next((marker for line in section for marker in MARKERS if marker.match(line)), None)
-    if top is None:
-        items = paragraphs(section)
-    else:
-        below = MARKERS[MARKERS.index(top) + 1 :]
-        items = marked_items(section, top, below[0] if below else None)
-    texts = (point_text(item) for item in items)
-    return [ImprovementPoint(text) for text in texts if text]
+def heading_key(text):
+    return re.sub(r"[^a-z]+", " ", text.lower()).strip()
 
 
-def marked_items(section, top, sub):
-    """Each item as a list of parts: its own lines, then one list of lines per sub-point."""
-    items = []
-    for line in section:
-        if match := top.match(line):
-            items.append([[line[match.end() :]]])
-        elif sub and (match := sub.match(line)) and items:
-            items[-1].append([line[match.end() :]])
-        elif items:
-            items[-1][-1].append(line)
-    return items
+def ends_section(line, contents):
+    if SECTION_ENDS.search(line):
+        return True
+    return bool(contents and len(line) < 100 and heading_key(line) in contents[2] and not findings_heading(line))
 
 
-def section_lines(lines):
-    """The lines of a list section, up to the heading that follows it."""
-    section = []
-    for line in lines:
-        if SECTION_ENDS.search(line) or (section and looks_like_heading(section[-1], line)):
+def points_under(lines, heading, kind, area, contents):
+    """The points under one heading, and the index of the line after them.
+
+    The first kind of marker used is the points'; the next kind down marks sub-points: numbered points have
+    bulleted sub-points (SIF), bulleted points have dashed ones (ILACS). In a numbered list a short line between
+    points is a sub-heading: "Areas for improvement" or "Priority and immediate action" changes the points' kind,
+    an area's name ties the points below it to that area.
+    """
+    limit = min(len(lines), heading + 160)
+    top = None
+    for index in range(heading + 1, limit):
+        if findings_heading(lines[index]):
+            continue
+        if ends_section(lines[index], contents):
             break
-        section.append(line)
-    return section
+        if top := next((marker for marker in MARKERS if marker.match(lines[index])), None):
+            break
+    sub = MARKERS[MARKERS.index(top) + 1] if top in (NUMBER, BULLET) else None
+    items, current_kind, current_area = [], kind, area
+    index = heading + 1
+    while index < limit:
+        line = lines[index]
+        if ends_section(line, contents):
+            break
+        if found := findings_heading(line):
+            if found[0] == kind and index > heading + 1 and items and top is not NUMBER:
+                break  # the next list of the same kind: a block of its own
+            current_kind = found[0]
+            index += 1
+            continue
+        if top is not None and (match := top.match(line)):
+            items.append(([[line[match.end() :]]], current_kind, current_area, lines.page_of(index)))
+        elif sub and (match := sub.match(line)) and items:
+            items[-1][0].append([line[match.end() :]])
+        elif items and looks_like_heading(items[-1][0][-1][-1], line):
+            if top is not NUMBER or NEXT_SECTION.search(line):
+                break
+            current_area = sub_heading_area(line, area)
+        elif items:
+            items[-1][0][-1].append(line)
+        elif top is None:
+            items.append(([[line]], current_kind, current_area, lines.page_of(index)))
+        index += 1
+    if top is None:
+        items = [
+            (parts, kind_, area_, page)
+            for (lines_, kind_, area_, page) in items[:1]
+            for parts in paragraphs([line for part in lines_ for line in part])
+        ]
+        items = regroup_pages(items, lines, heading)
+    points = []
+    for parts, point_kind, point_area, page in items:
+        if text := point_text(parts):
+            points.append(ImprovementPoint(text, point_area, point_kind, page))
+    return points, index
+
+
+def regroup_pages(items, lines, heading):
+    """Paragraph points (no markers) each get the page their first line is on."""
+    placed, search_from = [], heading + 1
+    for parts, kind, area, _ in items:
+        first = parts[0][0]
+        found = next((i for i in range(search_from, len(lines)) if lines[i] == first), search_from)
+        placed.append((parts, kind, area, lines.page_of(found)))
+        search_from = found + 1
+    return placed
+
+
+def sub_heading_area(line, block_area):
+    """The area a sub-heading names ("Leadership, management and governance"), else the block's own."""
+    if block_area:
+        return block_area
+    match = AREA_PATTERN.fullmatch(re.sub(r"\s+", " ", line.strip(" :")).lower())
+    return area_of(match) if match else ""
 
 
 def looks_like_heading(previous, line):

@@ -411,6 +411,7 @@ def test_table_given_column_by_column():
         ("Lead inspector: Linda Steele HMI", "Linda Steele"),
         ("Lead inspector: Máire D’Arcy Senior HMI", "Máire D’Arcy"),
         ("Lead inspector: Rebecca Dubbins-Jones (HMI)", "Rebecca Dubbins-Jones"),
+        ("Lead inspector on site: Pietro Battista", "Pietro Battista"),  # Hammersmith and Fulham 2016
     ],
 )
 def test_lead_inspector_is_named_without_title(printed, name):
