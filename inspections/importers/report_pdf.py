@@ -923,13 +923,9 @@ def points_under(lines, heading, kind, area, contents):
         elif top is None:
             items.append(([[line]], current_kind, current_area, lines.page_of(index)))
         index += 1
-    if top is None:
-        items = [
-            (parts, kind_, area_, page)
-            for (lines_, kind_, area_, page) in items[:1]
-            for parts in paragraphs([line for part in lines_ for line in part])
-        ]
-        items = regroup_pages(items, lines, heading)
+    if top is None and items:  # no markers: the one item holds every line, a point to each sentence-ending line
+        (own,), point_kind, point_area, _ = items[0]
+        items = regroup_pages([(parts, point_kind, point_area) for parts in paragraphs(own)], lines, heading)
     points = []
     for parts, point_kind, point_area, page in items:
         if text := point_text(parts):
@@ -940,7 +936,7 @@ def points_under(lines, heading, kind, area, contents):
 def regroup_pages(items, lines, heading):
     """Paragraph points (no markers) each get the page their first line is on."""
     placed, search_from = [], heading + 1
-    for parts, kind, area, _ in items:
+    for parts, kind, area in items:
         first = parts[0][0]
         found = next((i for i in range(search_from, len(lines)) if lines[i] == first), search_from)
         placed.append((parts, kind, area, lines.page_of(found)))

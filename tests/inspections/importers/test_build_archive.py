@@ -17,9 +17,10 @@ HISTORY_COLUMNS = ["urn", "local_authority", "inspection_link", "pdf_filename", 
 BURY = "children's services inspection - 17 december 2021.pdf"
 
 
-@pytest.fixture
-def archive(tmp_path):
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
     """A folder laid out like the public archive: two reports, the HTML page saved as .pdf, a damaged PDF."""
+    tmp_path = tmp_path_factory.mktemp("archive")
     folder = tmp_path / "inspection_reports"
     (folder / "80443_bury").mkdir(parents=True)
     (folder / "80476_kent").mkdir()
@@ -42,6 +43,13 @@ def build(archive, output, **options):
     return build_archive(folder, output, history=history, workers=2, **options)
 
 
+@pytest.fixture(scope="module")
+def built(archive, tmp_path_factory):
+    """One build of the archive folder, shared by the tests that only read its result: (summary, records)."""
+    output = tmp_path_factory.mktemp("built") / "archive.jsonl"
+    return build(archive, output), records(output)
+
+
 def records(path):
     return {record["path"]: record for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
 
@@ -57,10 +65,9 @@ def test_building_twice_gives_the_same_bytes(archive, tmp_path):
     assert all(list(json.loads(line)) == sorted(json.loads(line)) for line in lines)  # keys sorted
 
 
-def test_each_report_is_recorded_with_its_source_and_reading(archive, tmp_path):
-    output = tmp_path / "archive.jsonl"
-    build(archive, output)
-    bury = records(output)[f"80443_bury/{BURY}"]
+def test_each_report_is_recorded_with_its_source_and_reading(built):
+    _, written = built
+    bury = written[f"80443_bury/{BURY}"]
     assert bury["status"] == "read"
     assert bury["urn"] == "80443"
     assert len(bury["sha256"]) == 64
@@ -74,19 +81,17 @@ def test_each_report_is_recorded_with_its_source_and_reading(archive, tmp_path):
     assert len(bury["findings"]) == 9
     assert {finding["kind"] for finding in bury["findings"]} == {"what_needs_to_improve"}
     assert all(finding["page"] >= 1 for finding in bury["findings"])
-    kent = records(output)["80476_kent/report - 13 june 2017.pdf"]
+    kent = written["80476_kent/report - 13 june 2017.pdf"]
     assert kent["history"] is None  # the CSV does not name this file
     assert ["lscb", "requires_improvement"] in kent["judgements"]
     assert {finding["area"] for finding in kent["findings"]} == {"", "lscb"}
 
 
-def test_damaged_pdf_and_non_report_are_refused_and_listed(archive, tmp_path):
-    output = tmp_path / "archive.jsonl"
-    summary = build(archive, output)
+def test_damaged_pdf_and_non_report_are_refused_and_listed(built):
+    summary, written = built
     refused = dict(summary.refused)
     assert "damaged" in refused["80429_birmingham/damaged.pdf"]
     assert "web page" in refused["80429_birmingham/report 2012.pdf"]
-    written = records(output)
     assert written["80429_birmingham/damaged.pdf"]["status"] == "refused"
     assert "judgements" not in written["80429_birmingham/damaged.pdf"]  # nothing half-read
     assert sum(summary.read.values()) == 2
@@ -106,6 +111,10 @@ def test_a_pdf_that_takes_too_long_is_refused_not_waited_for(archive, tmp_path, 
     assert all("longer than 1 seconds" in reason for _, reason in summary.refused)
 
 
+def refuse_quickly(data):
+    raise report_archive.ReportError("Not read in this test.")
+
+
 def test_failed_build_leaves_the_previous_file_whole(archive, tmp_path, monkeypatch):
     output = tmp_path / "archive.jsonl"
     output.write_text("previous\n", encoding="utf-8")
@@ -113,6 +122,7 @@ def test_failed_build_leaves_the_previous_file_whole(archive, tmp_path, monkeypa
     def disk_full(*args, **kwargs):
         raise OSError("No space left on device")
 
+    monkeypatch.setattr(report_archive, "parse_report", refuse_quickly)  # what is read does not matter here
     monkeypatch.setattr(report_archive.os, "replace", disk_full)  # the last step of writing the new file
     with pytest.raises(OSError):
         build(archive, output)
