@@ -29,6 +29,9 @@ from .inspection_writer import InspectionRecord, InspectionWriter
 from .provenance import IMPORT_CHANGE_REASON
 
 REQUIRED_KEYS = ("path", "sha256", "status")
+# The choices' values as sets, looked up for every judgement and finding (Django rebuilds `.values` each time).
+AREAS, GRADES, KINDS = frozenset(Area.values), frozenset(Grade.values), frozenset(Finding.Kind.values)
+FRAMEWORKS, EVENT_TYPES = frozenset(Framework.values), frozenset(EventType.values)
 READ_KEYS = ("framework", "event_type", "start_date", "judgements", "findings")
 
 
@@ -83,7 +86,7 @@ def _judgements(record, summary, where):
     judgements = {}
     for pair in record.get("judgements") or []:
         area, grade = (list(pair) + ["", ""])[:2] if isinstance(pair, (list, tuple)) else ("", "")
-        if area not in Area.values or grade not in Grade.values:
+        if area not in AREAS or grade not in GRADES:
             summary.skip("judgement not recognised", f"{where}: {area} {grade}")
             continue
         judgements.setdefault(area, grade)
@@ -126,7 +129,7 @@ def _record(number, record, councils, summary, sources):
         summary.skip(problem[0], f"{where}: {problem[1]}")
         return None, None
     framework, event_type = _text(record.get("framework")), _text(record.get("event_type"))
-    if framework not in Framework.values or event_type not in EventType.values:
+    if framework not in FRAMEWORKS or event_type not in EVENT_TYPES:
         summary.skip("framework or inspection type not recognised", f"{where}: {framework} {event_type}")
         return None, None
     start = _date(record.get("start_date"), summary, "start date", where)
@@ -163,13 +166,13 @@ def _findings(record, summary, where):
             summary.skip("finding not recognised", where)
             continue
         kind, text = _text(finding.get("kind")), str(finding.get("text") or "").strip()
-        if kind not in Finding.Kind.values or not text:
+        if kind not in KINDS or not text:
             summary.skip("finding not recognised", f"{where}: {kind or 'no kind'}")
             continue
         area = _text(finding.get("area"))
         page = finding.get("page")
         findings.append(
-            (kind, area if area in Area.values else "", text, page if isinstance(page, int) and 0 < page < 32768 else None)
+            (kind, area if area in AREAS else "", text, page if isinstance(page, int) and 0 < page < 32768 else None)
         )
     return findings
 
@@ -186,8 +189,7 @@ def import_report_archive(path, *, progress_stream=None, show_progress=None):
         sources = {}
         for source in Source.objects.filter(kind=Source.Kind.OFSTED_REPORT).exclude(sha256=""):
             sources[source.sha256] = sources[source.key] = source
-        writer = InspectionWriter(None, summary, official=False, origin=Origin.REPORT_PDF)
-        applied, seen = [], set()
+        read, seen = [], set()
         for number, record in lines:
             progress.advance()
             if record["sha256"] in seen:
@@ -195,13 +197,15 @@ def import_report_archive(path, *, progress_stream=None, show_progress=None):
                 continue
             seen.add(record["sha256"])
             inspection_record, source = _record(number, record, councils, summary, sources)
-            if inspection_record is None:
-                continue
-            if source.pk is None:
-                source._change_reason = IMPORT_CHANGE_REASON
-                source.save()
-                summary.count_created("sources")
-                writer.source_kinds[source.pk] = source.kind
+            if inspection_record is not None:
+                read.append((number, record, inspection_record, source))
+        new_sources = [source for _n, _r, _i, source in read if source.pk is None]
+        if new_sources:
+            bulk_create_with_history(new_sources, Source, default_change_reason=IMPORT_CHANGE_REASON)
+            summary.count_created("sources", len(new_sources))
+        writer = InspectionWriter(None, summary, official=False, origin=Origin.REPORT_PDF)
+        applied = []
+        for number, record, inspection_record, source in read:
             held = writer.apply(inspection_record)
             if held is not None:
                 applied.append((held, source, _findings(record, summary, f"line {number}")))
