@@ -92,3 +92,12 @@ def test_coverage_is_linked_from_the_footer_and_the_export_page(client, db):
 def test_findings_search_filters_by_year(client, sif):
     assert client.get(reverse("finding-search"), {"year": "2014"}).context["total"] == 1
     assert client.get(reverse("finding-search"), {"year": "2015"}).context["total"] == 0
+
+
+def test_the_findings_csv_gives_the_page(client, sif):
+    import csv  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    response = client.get(reverse("export-csv", args=["findings"]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [(row["text"], row["page"]) for row in rows] == [("Check the neglect cases.", "41")]

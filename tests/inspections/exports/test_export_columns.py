@@ -24,7 +24,7 @@ LEADING_COLUMNS = {
                    "start_date", "area", "grade", "grade_score", "previous_grade", "change", "start_date_precision",
                    "previous_area", "previous_inspection_id"],
     "findings": ["finding_id", "inspection_id", "council", "council_slug", "start_date", "event_type", "kind",
-                 "area", "text", "source"],
+                 "area", "text", "source", "page"],
     "key_figures": ["council", "council_slug", "ons_code", "metric", "value", "unit", "date", "source"],
 }  # fmt: skip
 
