@@ -42,7 +42,9 @@ def format_date(date, precision):
 
 
 class Origin(models.TextChoices):
-    """Where a row came from. Importers update only what they made; hand-entered rows are never overwritten."""
+    """Where a row came from. Importers update only rows an importer made and nobody has edited since;
+    hand-entered rows are never overwritten. An inspection the history file gave and a report then filled
+    becomes REPORT_PDF; one that Ofsted's official statistics give stays OFSTED_OUTCOMES."""
 
     MANUAL = "manual", "Entered by hand (fixtures or admin)"
     OFSTED_OUTCOMES = "ofsted_outcomes", "Imported from Ofsted's outcomes files"
