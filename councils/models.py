@@ -139,6 +139,20 @@ class Council(models.Model):
     def get_absolute_url(self):
         return reverse("council-detail", args=[self.slug])
 
+    @property
+    def ofsted_url(self):
+        """Ofsted's page for the council's children's services, listing its reports.
+
+        Ofsted's reports site files local authorities' children's services under provider category 44.
+        Its own search results link a council by its URN (https://reports.ofsted.gov.uk/provider/44/80429
+        is Birmingham's, URN 80429, as public scrapers of the site record it); Ofsted's official
+        statistics (fixtures/data/ofsted/LA_Inspection_Outcomes_as_at_31_March_2025.ods, "Ofsted Local
+        Authority Webpage") link the same pages by DfE LA code (.../provider/44/211 for Tower Hamlets).
+        The URN is used, the LA code where there is none.
+        """
+        code = self.ofsted_urn or self.la_code
+        return f"https://reports.ofsted.gov.uk/provider/44/{code}" if code else ""
+
     def ordered_neighbours(self):
         return [link.neighbour for link in self.neighbour_links.select_related("neighbour").order_by("rank")]
 

@@ -13,7 +13,9 @@ import tempfile
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,6 +23,9 @@ from django.core.serializers.python import Serializer as PythonSerializer
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from simple_history.models import HistoricalChanges
+
+from dashboard.postgresql.base import without_time_limits
 from inspections import national_cache
 
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "inspections.dataversion"]
@@ -72,6 +77,31 @@ def backup(path):
     return count
 
 
+def validate(instance, number):
+    """Model.full_clean(), as the admin's forms run it, except where the database itself does not insist.
+
+    History rows point at rows that may since have been deleted (their foreign keys have no constraint in
+    the database): those references are not checked, nor the history's own bookkeeping (who, why), which
+    no form fills in. The recorded values themselves are checked like the live rows'. Uniqueness is the
+    database's to check.
+    """
+    history = isinstance(instance, HistoricalChanges)
+    unchecked = [
+        field.name
+        for field in instance._meta.concrete_fields
+        if (field.is_relation and not getattr(field, "db_constraint", True))
+        or (history and field.name.startswith("history_"))
+    ]
+    try:
+        instance.full_clean(exclude=unchecked, validate_unique=False)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+            for name, messages in error.message_dict.items()
+        )
+        raise BackupError(f"row {number:,} ({instance._meta.label_lower} {instance.pk}) is not valid: {problems}") from None
+
+
 class BackupSerializer(PythonSerializer):
     """Natural keys for content types and permissions only; ids for everything the backup holds."""
 
@@ -99,10 +129,22 @@ def ordered_models():
     return serializers.sort_dependencies([(None, models)], allow_cycles=True)
 
 
+def max_bytes():
+    return getattr(settings, "BACKUP_MAX_MB", 512) * 1024 * 1024
+
+
 def _read(path):
+    """The backup's rows. Read at most BACKUP_MAX_MB (after decompression), so a crafted gzip cannot fill memory."""
+    limit = max_bytes()
     try:
         with _open(path, "r") as source:
-            document = json.load(source)
+            text = source.read(limit + 1)
+        if len(text) > limit:
+            raise BackupError(
+                f"{path} holds more than {limit // 2**20} MB once decompressed, more than a backup of this app; "
+                "set BACKUP_MAX_MB to restore a larger one."
+            )
+        document = json.loads(text)
     except FileNotFoundError:
         raise BackupError(f"There is no file {path}.") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, EOFError, gzip.BadGzipFile):
@@ -118,13 +160,32 @@ def database_is_empty(using=DEFAULT_DB_ALIAS):
     return not any(model._default_manager.using(using).exists() for model in backed_up_models())
 
 
-def restore(path, *, replace=False, using=DEFAULT_DB_ALIAS):
-    """Replace the database's rows with the backup's, in one transaction; returns the number of rows restored."""
+def check_essentials(path, objects):
+    """A backup without councils or users would leave an app nobody can use: refused unless forced."""
+    labels = {row.get("model", "").lower() for row in objects if isinstance(row, dict) and isinstance(row.get("model"), str)}
+    missing = [name for label, name in (("councils.council", "councils"), ("auth.user", "users")) if label not in labels]
+    if missing:
+        raise BackupError(
+            f"{path} holds no {' and no '.join(missing)}: restoring it would leave the site without them. "
+            "Use --force if that is what you want."
+        )
+
+
+def restore(path, *, replace=False, force=False, using=DEFAULT_DB_ALIAS):
+    """Replace the database's rows with the backup's, in one transaction; returns the number of rows restored.
+
+    Every row is checked as the admin would check it (Model.full_clean), and the database's own checks
+    (foreign keys, constraints) are run before the end of the transaction: a backup with a row the app would
+    refuse restores nothing and says which row.
+    """
     objects = _read(path)
+    if not force:
+        check_essentials(path, objects)
     if not replace and not database_is_empty(using):
         raise BackupError("The database already holds data; restore into an empty database or use --replace.")
     connection = connections[using]
-    with transaction.atomic(using=using):
+    # A large backup takes longer than a page's statements may (DATABASE_STATEMENT_TIMEOUT).
+    with transaction.atomic(using=using), without_time_limits(connection):
         national_cache.invalidate(using)  # the flush below sends no signals
         if replace:
             tables = [model._meta.db_table for model in backed_up_models()]
@@ -138,16 +199,26 @@ def restore(path, *, replace=False, using=DEFAULT_DB_ALIAS):
         try:
             # Saved as they are read, like loaddata, so natural keys resolve against rows already saved.
             deferred = []
+            saved = []
             for item in serializers.deserialize("python", objects, using=using, handle_forward_references=True):
                 # The backup holds the history itself; restoring must not write history about restoring.
                 item.object.skip_history_when_saving = True
                 item.save(using=using)
+                saved.append(item.object)
                 if item.deferred_fields:
                     deferred.append(item)
             for item in deferred:
                 item.save_deferred_fields(using=using)
-        except Exception as error:
+            # Checked once every row is in, since rows may refer to rows saved after them.
+            for number, instance in enumerate(saved, start=1):
+                validate(instance, number)
+            # Foreign keys are checked at COMMIT, outside this handler: asked for now instead.
+            connection.check_constraints()
+        except BackupError as error:
             raise BackupError(f"{path} could not be restored: {error}") from None
+        except Exception as error:
+            message = " ".join(str(error).split())
+            raise BackupError(f"{path} could not be restored: {message}") from None
         sequences = connection.ops.sequence_reset_sql(no_style(), backed_up_models())
         with connection.cursor() as cursor:
             for statement in sequences:

@@ -129,6 +129,7 @@ class GradeCell:
 class LinkCell:
     text: str
     url: str
+    note: str = ""  # a second line under the link, in secondary text
 
     def __str__(self):
         return self.text
@@ -308,7 +309,9 @@ def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
 
     table = Table(
         caption="Grades at each graded inspection",
-        head=["Inspection", "Framework", *(line.label for line in lines)],
+        # The framework goes under the inspection rather than in a column of its own, so that all the
+        # areas fit a desktop screen beside it.
+        head=["Inspection", *(line.label for line in lines)],
     )
     for inspection in graded:
         cells = []
@@ -318,9 +321,10 @@ def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
         table.rows.append(
             [
                 LinkCell(
-                    f"{inspection.get_event_type_display()}, {inspection.dates_display}", inspection.get_absolute_url()
+                    f"{inspection.get_event_type_display()}, {inspection.dates_display}",
+                    inspection.get_absolute_url(),
+                    note=FRAMEWORK_SHORT.get(inspection.framework, ""),
                 ),
-                FRAMEWORK_SHORT.get(inspection.framework, "Not known"),
                 *cells,
             ]
         )

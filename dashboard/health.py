@@ -10,6 +10,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from .postgresql.base import response_limit
+
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -17,9 +19,10 @@ RETRY_AFTER_SECONDS = 30
 
 
 def check_database(alias):
-    """True when the database answers a trivial query."""
+    """True when the database answers a trivial query within HEALTHZ_DATABASE_TIMEOUT seconds (plus, for a
+    new connection, DATABASE_CONNECT_TIMEOUT): a load balancer's probe must not hang with the database."""
     try:
-        with connections[alias].cursor() as cursor:
+        with response_limit(settings.HEALTHZ_DATABASE_TIMEOUT), connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
     except Exception as error:  # any failure means "not healthy"; say so, never raise

@@ -9,6 +9,7 @@
 * client_ip: the client's address for django-axes, behind PROXY_COUNT proxies.
 """
 
+import ipaddress
 import logging
 import re
 
@@ -44,10 +45,9 @@ class RequestSizeLimitMiddleware:
             return render(request, "400.html", status=400)
         if length > settings.MAX_REQUEST_BYTES:
             limit_mb = settings.REPORT_UPLOAD_MAX_BYTES / 1_000_000
-            response = render(request, "413.html", {"limit_mb": f"{limit_mb:.0f}"}, status=413)
-            # The body is never read: tell the client not to reuse the connection.
-            response["Connection"] = "close"
-            return response
+            # The body is never read. gunicorn then closes the connection rather than wait for the body
+            # (pre_request in gunicorn.conf.py): a WSGI application cannot ask for that itself.
+            return render(request, "413.html", {"limit_mb": f"{limit_mb:.0f}"}, status=413)
         return self.get_response(request)
 
 
@@ -197,11 +197,29 @@ def client_ip(request):
 
     Each proxy appends the address it received the request from to X-Forwarded-For, so with N proxies the
     Nth entry from the right was written by our own outermost proxy; entries to its left came from the
-    client and cannot be trusted.
+    client and cannot be trusted. An entry that is not an address (a proxy may add a port) is read as one
+    where it can be and otherwise ignored: REMOTE_ADDR counts instead. None when there is no address at all.
     """
     count = getattr(settings, "PROXY_COUNT", 0)
     if count:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = [part.strip() for part in forwarded if part.strip()]
         if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR", "")
+            address = ip_address(forwarded[-count])
+            if address:
+                return address
+    return ip_address(request.META.get("REMOTE_ADDR", ""))
+
+
+PORT_SUFFIX = re.compile(r"^\[(?P<v6>[^\]]+)\](?::\d+)?$|^(?P<v4>[0-9.]+):\d+$")
+
+
+def ip_address(text):
+    """`text` as a normalised IP address ("203.0.113.5", "2001:db8::1"), without a port; None if it is not one."""
+    match = PORT_SUFFIX.match(text)
+    if match:
+        text = match["v6"] or match["v4"]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None

@@ -4,16 +4,29 @@ DATABASE_URL          database (default: SQLite file db.sqlite3 in the project f
 DATABASE_REPLICA_URL  optional read replica for the public pages and exports (dashboard/routers.py)
 CONN_MAX_AGE          seconds to keep a database connection open (default 0 when debugging, else 60)
 CONN_HEALTH_CHECKS    1/0: check a kept connection before reusing it (default 1)
+DATABASE_CONNECT_TIMEOUT    seconds to wait for a new PostgreSQL connection (default 3)
+DATABASE_STATEMENT_TIMEOUT  seconds a PostgreSQL statement may run, 0 for no limit (default 5); the app
+                      gives up on a database that has not answered 2 seconds after that
+DATABASE_KEEPALIVE_SECONDS  idle seconds before TCP keepalive probes on PostgreSQL connections (default 30)
+HEALTHZ_DATABASE_TIMEOUT    seconds /healthz waits for each database's answer (default 2)
 SECRET_KEY            required when DEBUG is off
 DEBUG                 1/0 (default 1, for the local quick start)
 ALLOWED_HOSTS         comma-separated host names
 CSRF_TRUSTED_ORIGINS  comma-separated origins (https://host) allowed to post forms, if not the site's own
 PROXY_COUNT           reverse proxies in front of the app (default 0): trust their X-Forwarded-Proto and
                       X-Forwarded-For
+AXES_FAILURE_LIMIT    failed logins for one username from one address before that pair is locked (default 5)
+LOGIN_ADDRESS_FAILURE_LIMIT  failed logins from one address, any usernames, before it is locked (default 20)
+AXES_COOLOFF_MINUTES  how long a lockout lasts, counted from the failure that caused it (default 15)
+SESSION_IDLE_HOURS    an admin session ends after this many hours without a request (default 8)
 SECURE_SSL_REDIRECT   1/0: redirect http to https (default 1 when DEBUG is off)
 SECURE_HSTS_SECONDS   Strict-Transport-Security max-age (default one year when DEBUG is off)
 STATIC_ROOT           where collectstatic writes (default: staticfiles/ in the project folder)
 REPORT_UPLOAD_MAX_BYTES  largest report PDF the admin accepts (default 20 MB)
+REPORT_PARSE_SECONDS  wall-clock (and CPU) seconds reading one report PDF may take (default 20)
+REPORT_PARSE_MEMORY_MB  memory the process reading one report PDF may use (default 512)
+REPORT_PAGE_CONTENT_MAX_KB  largest decoded drawing instructions of one report page (default 1024)
+BACKUP_MAX_MB         largest backup `restore` reads, once decompressed (default 512)
 
 README.md's "Deploying" section says how they fit together.
 """
@@ -83,8 +96,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Refuses a request body larger than MAX_REQUEST_BYTES from its Content-Length, before anything reads it.
-    "dashboard.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages (WhiteNoise, above it, serves static files already compressed). Django pads
     # compressed responses with random bytes against BREACH, which matters for the admin's forms.
@@ -96,6 +107,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Refuses a request body larger than MAX_REQUEST_BYTES from its Content-Length, before anything reads it;
+    # below the middleware above, so that its 413 page carries their headers (nothing above reads a body).
+    "dashboard.middleware.RequestSizeLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Refuses the few hand-made query strings that make the admin's lists fail (NUL, impossible dates).
     "dashboard.middleware.AdminQueryGuardMiddleware",
@@ -149,9 +163,27 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 DATABASE_ROUTERS = ["dashboard.routers.ReplicaRouter"]
 # PostgreSQL compiles a query to machine code (JIT) when its estimated cost is high, which takes 50-100 ms
 # each time; the pages' queries read a few index entries per row (bench/scale.py), so JIT only adds time.
+#
+# A database that stops answering (a hung server, a lost network) must cost a request a few seconds and a
+# 503 page, not a worker: a new connection gives up after DATABASE_CONNECT_TIMEOUT, the server cancels a
+# statement after DATABASE_STATEMENT_TIMEOUT, TCP keepalives notice a peer that has gone, and the
+# project's backend (dashboard/postgresql) cuts a connection whose server has not answered a statement
+# DATABASE_RESPONSE_TIMEOUT seconds after sending it, which covers a server that is alive but frozen.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 5)
+DATABASE_RESPONSE_TIMEOUT = DATABASE_STATEMENT_TIMEOUT + 2 if DATABASE_STATEMENT_TIMEOUT else None
+DATABASE_KEEPALIVE_SECONDS = env_int("DATABASE_KEEPALIVE_SECONDS", 30)
+HEALTHZ_DATABASE_TIMEOUT = env_int("HEALTHZ_DATABASE_TIMEOUT", 2)
 for _database in DATABASES.values():
     if _database["ENGINE"].endswith("postgresql"):
-        _database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        _database["ENGINE"] = "dashboard.postgresql"
+        _options = _database.setdefault("OPTIONS", {})
+        _options.setdefault("options", f"-c jit=off -c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}")
+        _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        _options.setdefault("keepalives", 1)
+        _options.setdefault("keepalives_idle", DATABASE_KEEPALIVE_SECONDS)
+        _options.setdefault("keepalives_interval", 10)
+        _options.setdefault("keepalives_count", 3)
 
 AUTHENTICATION_BACKENDS = [
     # Refuses logins while a lockout is in force; must come first.
@@ -209,6 +241,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# Only editors and viewers have sessions (the admin): one ends after SESSION_IDLE_HOURS without a request.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+# Signing in at /admin/login/ without a page to return to leads to the admin's index.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Content Security Policy (django-csp): everything from the site itself, nothing inline. The pages load
 # their scripts and styles as files (plotly's styles too: see templates/base.html); chart data travel in
@@ -231,27 +268,42 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures from one address, or for one username,
-# logins are refused for AXES_COOLOFF_MINUTES. `manage.py axes_reset` lifts every lockout.
+# Failed logins (django-axes, dashboard/lockout.py): after AXES_FAILURE_LIMIT failures for one username
+# from one address, that username is refused from that address; after LOGIN_ADDRESS_FAILURE_LIMIT
+# failures from one address, whatever the usernames, the address is refused. A lockout lasts
+# AXES_COOLOFF_MINUTES from the failure that caused it: attempts during it are refused unrecorded, so they
+# cannot prolong it. Nobody can lock an editor out from elsewhere: the editor's own address still signs
+# in. `manage.py axes_reset` lifts every lockout.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "dashboard.lockout.LockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_LOCKOUT_CALLABLE = "dashboard.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "dashboard.middleware.client_ip"
 AXES_VERBOSE = False
 
 # Uploads. Report PDFs (the admin's upload form) may be up to REPORT_UPLOAD_MAX_BYTES and
 # REPORT_UPLOAD_MAX_PAGES; a request body larger than MAX_REQUEST_BYTES is refused (413) from its
-# Content-Length before it is read. Other form data are held in memory up to DATA_UPLOAD_MAX_MEMORY_SIZE;
+# Content-Length before it is read (the proxy in front should refuse it first: README, "Deploying"). Other form data are held in memory up to DATA_UPLOAD_MAX_MEMORY_SIZE;
 # uploaded files larger than FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file.
 REPORT_UPLOAD_MAX_BYTES = env_int("REPORT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 REPORT_UPLOAD_MAX_PAGES = 200
+# Every report PDF (upload, import_report, the archive) is read in a child process within these limits
+# (inspections/importers/report_limits.py).
+REPORT_PARSE_SECONDS = env_int("REPORT_PARSE_SECONDS", 20)
+REPORT_PARSE_MEMORY_MB = env_int("REPORT_PARSE_MEMORY_MB", 512)
+REPORT_PAGE_CONTENT_MAX_KB = env_int("REPORT_PAGE_CONTENT_MAX_KB", 1024)
 MAX_REQUEST_BYTES = REPORT_UPLOAD_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# The largest backup `restore` reads, decompressed (a gzip of whitespace must not fill memory).
+BACKUP_MAX_MB = env_int("BACKUP_MAX_MB", 512)
 
 # Where the project's shipped data (official files, source documents) lives.
 FIXTURES_DIR = BASE_DIR / "fixtures"

@@ -2,12 +2,14 @@
 hand plain data and Chart objects to templates. See tests/dashboard/test_query_counts.py."""
 
 from collections import OrderedDict
+from pathlib import Path
 
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.conf import settings
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -16,7 +18,7 @@ from inspections import grades, national_cache, schedule
 from inspections.filtering import errors_as_list
 from inspections.filtersets import CouncilFilterSet, FindingFilterSet
 from inspections.frameworks import Area, EventType, area_wording
-from inspections.models import Disagreement, Finding, Inspection, KeyFigure
+from inspections.models import Disagreement, Finding, Inspection, KeyFigure, Source
 
 from . import charts
 from .forms_ui import govuk_filter_form
@@ -37,12 +39,25 @@ def ordered_judgements(inspection):
     return sorted(inspection.judgements.all(), key=lambda j: (Area.values.index(j.area), j.pk))
 
 
-def findings_by_kind(findings):
-    """[(kind label, [findings])] in the order of Finding.Kind, each heading's findings in report order."""
-    grouped = OrderedDict((kind, []) for kind in Finding.Kind.values)
+def findings_by_kind(findings, framework=""):
+    """Ofsted's findings as [(heading, [findings])] in the order of Finding.Kind, each in report order.
+
+    Statements reported in the press are left out: press_reports_by_source() lists them apart.
+    """
+    grouped = OrderedDict((kind, []) for kind in Finding.Kind.values if kind != Finding.Kind.PRESS_REPORT)
     for finding in sorted(findings, key=lambda f: (f.order, f.pk)):
-        grouped[finding.kind].append(finding)
-    return [(Finding.Kind(kind).label, items) for kind, items in grouped.items() if items]
+        if not finding.is_press_report:
+            grouped[finding.kind].append(finding)
+    return [(Finding.heading(kind, framework), items) for kind, items in grouped.items() if items]
+
+
+def press_reports_by_source(findings):
+    """Statements reported in the press as [(source, [findings])], by article, each in the article's order."""
+    grouped = OrderedDict()
+    for finding in sorted(findings, key=lambda f: (f.order, f.pk)):
+        if finding.is_press_report:
+            grouped.setdefault(finding.source, []).append(finding)
+    return list(grouped.items())
 
 
 # -- Overview ----------------------------------------------------------------------------------------
@@ -155,7 +170,9 @@ def council_detail(request, slug):
     )
     inspections = schedule.timeline_order(
         council.inspections.published().prefetch_related(
-            "judgements", Prefetch("findings", queryset=Finding.objects.order_by("kind", "order")), "sources"
+            "judgements",
+            Prefetch("findings", queryset=Finding.objects.select_related("source").order_by("kind", "order")),
+            "sources",
         )
     )
     key_figures = list(
@@ -170,7 +187,8 @@ def council_detail(request, slug):
         {
             "inspection": inspection,
             "judgements": ordered_judgements(inspection),
-            "findings": findings_by_kind(inspection.findings.all()),
+            "findings": findings_by_kind(inspection.findings.all(), inspection.framework),
+            "press_reports": press_reports_by_source(inspection.findings.all()),
         }
         for inspection in inspections
     ]
@@ -188,7 +206,7 @@ def council_detail(request, slug):
         "comparison_columns": [line.label for line in COMPARISON_LINES],
         "neighbours": neighbours,
         "region_rows": region,
-        "with_findings": [entry for entry in timeline if entry["findings"]],
+        "with_findings": [entry for entry in timeline if entry["findings"] or entry["press_reports"]],
     }
     return render(request, "dashboard/council_detail.html", context)
 
@@ -226,7 +244,7 @@ def inspection_detail(request, pk):
     inspection = get_object_or_404(
         Inspection.objects.public().prefetch_related(
             "judgements",
-            Prefetch("findings", queryset=Finding.objects.order_by("kind", "order")),
+            Prefetch("findings", queryset=Finding.objects.select_related("source").order_by("kind", "order")),
             "sources",
             Prefetch("disagreements", queryset=Disagreement.objects.select_related("kept_source", "other_source")),
         ),
@@ -250,7 +268,8 @@ def inspection_detail(request, pk):
         "judgements": judgements,
         "previous_full": earlier[-1] if earlier else None,
         "change_words": grades.CHANGE_WORDS,
-        "findings": findings_by_kind(inspection.findings.all()),
+        "findings": findings_by_kind(inspection.findings.all(), inspection.framework),
+        "press_reports": press_reports_by_source(inspection.findings.all()),
         "sources": sorted(
             inspection.sources.all(), key=lambda s: (s.published_date is None, s.published_date, s.title)
         ),
@@ -302,15 +321,17 @@ def coverage(request):
 def finding_search(request):
     filterset = FindingFilterSet(
         request.GET or None,
-        queryset=Finding.objects.published().select_related("inspection", "inspection__council"),
+        queryset=Finding.objects.published().select_related("inspection", "inspection__council", "source"),
     )
     status = bad_request_status(filterset)
+    press = status == 200 and filterset.is_bound and filterset.form.cleaned_data.get("said_by") == "press"
     context = {
         "filterset": filterset,
         "form": govuk_filter_form(filterset.form),
         "errors": errors_as_list(filterset) if status != 200 else [],
-        "filtered": any(value for key, value in request.GET.items() if key not in ("sort", "page")),
+        "filtered": any(value for key, value in request.GET.items() if key not in ("sort", "page", "said_by")),
         "full_text": connection.vendor == "postgresql",
+        "press": press,
     }
     if status == 200:
         findings = filterset.qs
@@ -324,7 +345,8 @@ def finding_search(request):
             )
         per_year = list(findings.order_by().count_by_year())
         page = Paginator(findings, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
-        description = "findings matching your search" if context["filtered"] else "published findings"
+        noun = "statements reported in the press" if press else "findings"
+        description = f"{noun} matching your search" if context["filtered"] else f"published {noun}"
         context.update(
             page=page,
             total=page.paginator.count,
@@ -332,3 +354,31 @@ def finding_search(request):
             page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         )
     return render(request, "dashboard/finding_search.html", context, status=status)
+
+
+# -- Shipped source documents ------------------------------------------------------------------------
+
+DOCUMENT_TYPES = {
+    ".txt": "text/plain; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".csv": "text/csv; charset=utf-8",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def source_document(request, key):
+    """The copy of a source that ships with the app (Source.document, a path under fixtures/).
+
+    Only a document registered on a source the public pages cite is served, and only from inside
+    fixtures/: a path leading elsewhere (.., a link) or to a kind of file not listed is a 404. The file
+    is named after the source's key, not our folders.
+    """
+    source = get_object_or_404(Source.objects.public().exclude(document=""), key=key)
+    root = (Path(settings.BASE_DIR) / "fixtures").resolve()
+    path = (root / source.document).resolve()
+    content_type = DOCUMENT_TYPES.get(path.suffix.lower())
+    if content_type is None or not path.is_relative_to(root) or not path.is_file():
+        raise Http404("This document is not available.")
+    response = FileResponse(path.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{source.key}{path.suffix.lower()}"'
+    return response

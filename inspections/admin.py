@@ -109,7 +109,7 @@ class InspectionAdmin(TrackerAdmin):
     fieldsets = [
         (None, {"fields": ["council", ("event_type", "framework"), "theme", "visit_number", "status"]}),
         ("Dates", {"fields": [("start_date", "end_date", "date_precision"), "published_date"]}),
-        ("Report", {"fields": ["lead_inspector", "report_url", "summary", "notes", "sources"]}),
+        ("Report", {"fields": ["lead_inspector", "report_url", "summary", "public_note", "notes", "sources"]}),
         ("Record", {"fields": ["origin", "created", "updated"], "classes": ["collapse"]}),
     ]
 

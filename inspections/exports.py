@@ -445,6 +445,9 @@ def _finding_rows(queryset):
         *safe_texts("inspection__event_type", "kind", "area", "text", "source__title"),
         "page",
         date_precision("inspection__start_date", "inspection__date_precision"),
+        Case(
+            When(kind=Finding.Kind.PRESS_REPORT, then=Value("press")), default=Value("ofsted"), output_field=CharField()
+        ),
     )
 
 
@@ -461,6 +464,12 @@ FINDING_COLUMNS = (
     Column("source", "Title of the document it comes from"),
     Column("page", "The page of that document it was read from, where known", "integer"),
     Column("start_date_precision", DATE_PRECISION_MEANING.format(date="start_date"), allowed=PRECISION_ALLOWED),
+    Column(
+        "said_by",
+        "Whose words: Ofsted's finding, or a statement a news article reported (the source column names the "
+        "article). The file holds Ofsted's findings unless asked for said_by=press",
+        allowed="ofsted, press",
+    ),
 )
 
 

@@ -1,11 +1,13 @@
 """Filters for councils, inspections, judgements, findings and key figures: shared by the pages and the CSV exports.
 
-Every FilterSet uses the same parameter names for the same thing: council (slug), region (ONS region
-code), la_type, framework, event_type, area, grade, kind, start_date_after / start_date_before (the
+Every FilterSet uses the same parameter names for the same thing: council (slug), region (the region's
+name, as people type it, or its ONS code), la_type, framework, event_type, area, grade, kind, start_date_after / start_date_before (the
 inspection's start date, inclusive), q (text search) and sort.
 """
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from councils.models import Council, Region
@@ -27,8 +29,28 @@ def council_filter(field_name):
     )
 
 
-def region_filter(field_name):
-    return django_filters.ModelChoiceFilter(
+class RegionField(forms.ModelChoiceField):
+    """A region by its name, in any case ("London", "london"), or its ONS code ("E12000007").
+
+    The menu's values are the codes, so links made by the pages keep working.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        matches = list(self.queryset.filter(Q(code__iexact=text) | Q(name__iexact=text))[:2])
+        if len(matches) != 1:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return matches[0]
+
+
+class RegionFilter(django_filters.ModelChoiceFilter):
+    field_class = RegionField
+
+
+def region_filter(field_name=None):
+    return RegionFilter(
         field_name=field_name,
         queryset=Region.objects.all(),
         to_field_name="code",
@@ -63,10 +85,8 @@ class CouncilFilterSet(FilterSet):
     before. The queryset is annotated with grades.with_latest_grades() if it is not already.
     """
 
-    q = django_filters.CharFilter(method="filter_name", label="Council name", max_length=100)
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), to_field_name="code", empty_label="All regions", label="Region"
-    )
+    q = django_filters.CharFilter(method="filter_name", label="Council name or code", max_length=100)
+    region = region_filter()
     la_type = django_filters.ChoiceFilter(choices=Council.LAType.choices, empty_label="All types", label="Type")
     grade = django_filters.ChoiceFilter(
         field_name="overall_effectiveness_grade",
@@ -118,10 +138,12 @@ class CouncilFilterSet(FilterSet):
         super().__init__(data, queryset, **kwargs)
 
     def filter_name(self, queryset, name, value):
+        """Part of a name, or any name or code the council is known by, current or former (Ofsted URN,
+        DfE LA code, ONS code): Council.objects.matching()."""
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(name__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Q(pk__in=Council.objects.matching(value).values("pk")))
 
     def filter_status(self, queryset, name, value):
         if value == "current":
@@ -161,7 +183,10 @@ class InspectionFilterSet(FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(council__name__icontains=value) | Q(theme__icontains=value) | Q(lead_inspector__icontains=value)
+            Q(council__name__icontains=value)
+            | Q(council__in=Council.objects.matching(value).values("pk"))
+            | Q(theme__icontains=value)
+            | Q(lead_inspector__icontains=value)
         )
 
 
@@ -185,9 +210,23 @@ class JudgementFilterSet(FilterSet):
         fields = []
 
 
+OFSTED_FINDING_KINDS = [(value, label) for value, label in Finding.Kind.choices if value != Finding.Kind.PRESS_REPORT]
+
+
 class FindingFilterSet(FilterSet):
+    """Ofsted's findings; or, asked for with said_by=press, the statements the press reported.
+
+    The two are never mixed: a news article's summary is not counted as one of Ofsted's findings.
+    """
+
     q = django_filters.CharFilter(method="search", label="Words in the finding", max_length=200)
-    kind = django_filters.ChoiceFilter(choices=Finding.Kind.choices, empty_label="All kinds", label="Kind of finding")
+    said_by = django_filters.ChoiceFilter(
+        method="filter_said_by",
+        choices=[("ofsted", "Ofsted's findings"), ("press", "Reported in the press")],
+        empty_label=None,
+        label="Whose words",
+    )
+    kind = django_filters.ChoiceFilter(choices=OFSTED_FINDING_KINDS, empty_label="All kinds", label="Kind of finding")
     area = django_filters.ChoiceFilter(choices=Area.choices, empty_label="All areas", label="Judgement area")
     council = council_filter("inspection__council")
     region = region_filter("inspection__council__region")
@@ -215,6 +254,16 @@ class FindingFilterSet(FilterSet):
             Q(inspection__start_date__year=value)
             | Q(inspection__start_date__isnull=True, inspection__published_date__year=value)
         )
+
+    def filter_said_by(self, queryset, name, value):
+        return queryset.press_reports() if value == "press" else queryset.ofsted()
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("said_by")):
+            queryset = queryset.ofsted()  # Ofsted's findings, unless the press's statements are asked for
+        return queryset
 
 
 class KeyFigureFilterSet(FilterSet):

@@ -51,9 +51,19 @@ class Origin(models.TextChoices):
     REPORT_PDF = "report_pdf", "Read from an Ofsted report PDF"
 
 
-class SourceManager(models.Manager):
+class SourceQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
+
+    def public(self):
+        """Sources the public pages cite: of a published inspection, its judgements or findings, or of a key figure."""
+        published = Inspection.Status.PUBLISHED
+        return self.filter(
+            Q(inspections__status=published)
+            | Q(judgements__inspection__status=published)
+            | Q(findings__inspection__status=published)
+            | Q(key_figures__isnull=False)
+        ).distinct()
 
 
 class Source(models.Model):
@@ -87,10 +97,15 @@ class Source(models.Model):
     sha256 = models.CharField(
         "SHA-256", max_length=64, blank=True, help_text="For a report read from a PDF: the file's SHA-256 checksum."
     )
-    notes = models.TextField(blank=True)
+    public_note = models.TextField(
+        blank=True,
+        help_text="Shown beside the source on the public pages, in words for readers (e.g. what dates an undated "
+        "article). Cite documents by publisher, title and date; never by file name.",
+    )
+    notes = models.TextField("editor's note", blank=True, help_text="For editors only; never shown on the public pages.")
 
     history = HistoricalRecords()
-    objects = SourceManager()
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["published_date", "title"]
@@ -104,6 +119,24 @@ class Source(models.Model):
     def __str__(self):
         when = format_date(self.published_date, self.date_precision)
         return f"{self.title} ({self.publisher}, {when})" if when else self.title
+
+    @property
+    def is_press(self):
+        return self.kind == self.Kind.NEWS_ARTICLE
+
+    @property
+    def date_display(self):
+        return format_date(self.published_date, self.date_precision)
+
+    def get_document_url(self):
+        """Where the app serves its shipped copy (Source.document), or "" when it has none."""
+        return reverse("source-document", args=[self.key]) if self.document else ""
+
+    @property
+    def citation(self):
+        """As a reader would cite it: publisher, title, date ("date not given" where the copy has none)."""
+        parts = [self.publisher, f"“{self.title}”", self.date_display or "date not given"]
+        return ", ".join(part for part in parts if part)
 
 
 class InspectionQuerySet(models.QuerySet):
@@ -224,7 +257,14 @@ class Inspection(models.Model):
     lead_inspector = models.CharField(max_length=200, blank=True)
     report_url = models.URLField("report URL", max_length=500, blank=True)
     summary = models.TextField(blank=True)
-    notes = models.TextField(blank=True, help_text="Where sources disagree, what the other sources say.")
+    public_note = models.TextField(
+        blank=True,
+        help_text="Shown on the inspection page under “Where sources disagree”: what the other sources say, "
+        "in words for readers. Cite documents by publisher, title and date; never by file name.",
+    )
+    notes = models.TextField(
+        "editor's note", blank=True, help_text="For editors only (how the record was made); never shown on the public pages."
+    )
     sources = models.ManyToManyField(Source, related_name="inspections", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.MANUAL, editable=False)
@@ -306,6 +346,35 @@ class Inspection(models.Model):
     @property
     def is_graded(self):
         return self.event_type in GRADED_EVENT_TYPES
+
+    @property
+    def report_link(self):
+        """Ofsted's report of the event, where a source knows it: {"url", "text", "short_text"} or None.
+
+        The recorded report URL first; else a source that is Ofsted's report or letter on this event
+        (published the day the event's report was: a later report that mentions it is not its report), by
+        its URL or else by the copy the app serves. Reads self.sources.all(), so prefetch sources for many.
+        """
+        ofsted = [
+            s
+            for s in self.sources.all()
+            if s.kind in (Source.Kind.OFSTED_REPORT, Source.Kind.OFSTED_LETTER)
+            and self.published_date is not None
+            and s.published_date == self.published_date
+        ]
+        if self.report_url:
+            return {"url": self.report_url, "text": "Read Ofsted's report", "short_text": "Ofsted report"}
+        for source in ofsted:
+            what = "letter" if source.kind == Source.Kind.OFSTED_LETTER else "report"
+            if source.url:
+                return {"url": source.url, "text": f"Read Ofsted's {what}", "short_text": f"Ofsted {what}"}
+            if source.document:
+                return {
+                    "url": source.get_document_url(),
+                    "text": f"Read Ofsted's {what} (a copy kept by this site)",
+                    "short_text": f"Ofsted {what}",
+                }
+        return None
 
     def clean(self):
         super().clean()
@@ -434,6 +503,13 @@ class FindingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(inspection__status=Inspection.Status.PUBLISHED)
 
+    def ofsted(self):
+        """Ofsted's own findings: statements from its reports and letters, not what the press reported."""
+        return self.exclude(kind=Finding.Kind.PRESS_REPORT)
+
+    def press_reports(self):
+        return self.filter(kind=Finding.Kind.PRESS_REPORT)
+
     def search(self, text):
         """Findings matching the words of a search: PostgreSQL full-text search, else a plain match.
 
@@ -482,15 +558,37 @@ class FindingManager(models.Manager.from_queryset(FindingQuerySet)):
 
 
 class Finding(models.Model):
-    """A statement from a report, under one of its headings."""
+    """A statement from a report, under one of its headings; or, kept apart, a statement the press reported.
+
+    A news article's summary of a report is not Ofsted's words: it is stored as a press report, citing
+    the article, shown under its own heading and never counted among Ofsted's findings.
+    """
 
     class Kind(models.TextChoices):
         DONE_SATISFACTORILY = "done_satisfactorily", "Done satisfactorily"
         STRENGTH = "strength", "Strength"
         AREA_FOR_DEVELOPMENT = "area_for_development", "Area for development"
         AREA_FOR_PRIORITY_ACTION = "area_for_priority_action", "Area for priority action"
-        WHAT_NEEDS_TO_IMPROVE = "what_needs_to_improve", "Recommendation / what needs to improve"
+        WHAT_NEEDS_TO_IMPROVE = "what_needs_to_improve", "What needs to improve (recommendation)"
         OTHER = "other", "Other"
+        PRESS_REPORT = "press_report", "Reported in the press"
+
+    # The headings as the reports print them, for a page listing findings under them.
+    HEADINGS = {
+        Kind.DONE_SATISFACTORILY: "Done satisfactorily",
+        Kind.STRENGTH: "Strengths",
+        Kind.AREA_FOR_DEVELOPMENT: "Areas for development",
+        Kind.AREA_FOR_PRIORITY_ACTION: "Areas for priority action",
+        Kind.WHAT_NEEDS_TO_IMPROVE: "Recommendations",
+        Kind.OTHER: "Other findings",
+        Kind.PRESS_REPORT: "Reported in the press",
+    }
+    # ILACS reports head their recommendations "What needs to improve".
+    FRAMEWORK_HEADINGS = {(Framework.ILACS, Kind.WHAT_NEEDS_TO_IMPROVE): "What needs to improve"}
+
+    @classmethod
+    def heading(cls, kind, framework=""):
+        return cls.FRAMEWORK_HEADINGS.get((framework, kind)) or cls.HEADINGS[kind]
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -522,6 +620,34 @@ class Finding(models.Model):
         return (*self.inspection.natural_key(), self.kind, self.order)
 
     natural_key.dependencies = ["inspections.inspection"]
+
+    @property
+    def is_press_report(self):
+        return self.kind == self.Kind.PRESS_REPORT
+
+    @property
+    def said_by(self):
+        """Whose words: "Ofsted", or "Reported by <publisher> on <date>" for a press report."""
+        if not self.is_press_report:
+            return "Ofsted"
+        source = self.source
+        publisher = (source.publisher if source else "") or "the press"
+        when = source.date_display if source else ""
+        return f"Reported by {publisher} on {when}" if when else f"Reported by {publisher} (undated)"
+
+    def clean(self):
+        super().clean()
+        source = self.source if self.source_id else None
+        if self.kind == self.Kind.PRESS_REPORT and (source is None or not source.is_press):
+            raise ValidationError(
+                {"source": "A statement reported in the press cites the news article that reported it."},
+                code="press_report_needs_article",
+            )
+        if source is not None and source.is_press and self.kind != self.Kind.PRESS_REPORT:
+            raise ValidationError(
+                {"kind": "A news article's words are not Ofsted's finding: record them as “Reported in the press”."},
+                code="article_is_press_report",
+            )
 
 
 class Disagreement(models.Model):

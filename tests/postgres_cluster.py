@@ -66,6 +66,13 @@ DEFAULT_DATABASE = "inspection_tracker"
 
 _SESSION_KEY = pytest.StashKey["PostgresCluster | None"]()
 
+# The statement and response limits protect web requests; the suite's own queries (loading the shipped
+# data, exports) run on a machine that may be busy, as manage.py commands do, so without them. The tests of
+# the limits run gunicorn with explicit values (tests/security/test_production_server.py), and
+# tests/security/conftest.py keeps this out of the subprocesses' environment. Set before Django reads its
+# settings: this plugin is loaded with -p, ahead of pytest-django's set-up.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
+
 
 class PostgresClusterError(RuntimeError):
     pass

@@ -71,7 +71,10 @@ def table_cell(cell):
     if isinstance(cell, GradeCell):
         return grade_tag(cell.grade, short=True)
     if isinstance(cell, LinkCell):
-        return format_html('<a class="govuk-link" href="{}">{}</a>', cell.url, cell.text)
+        link = format_html('<a class="govuk-link" href="{}">{}</a>', cell.url, cell.text)
+        if cell.note:
+            return format_html('{}<br><span class="app-secondary">{}</span>', link, cell.note)
+        return link
     return "" if cell is None else cell
 
 
@@ -86,3 +89,26 @@ def query_with(context, **changes):
             params[name] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def at(items, index):
+    """items[index], or "" past the end (a column's heading for a cell, by its place in the row)."""
+    try:
+        return items[index]
+    except (IndexError, TypeError):
+        return ""
+
+
+@register.filter
+def possessive(name):
+    """ "Tower Hamlets" -> "Tower Hamlets'", "Camden" -> "Camden's" (house style: no 's after a final s)."""
+    name = str(name)
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+@register.filter
+def with_article(words):
+    """ "unannounced inspection" -> "an unannounced inspection", "monitoring visit" -> "a monitoring visit"."""
+    words = str(words)
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}" if words else words

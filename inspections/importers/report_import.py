@@ -17,7 +17,8 @@ from councils.models import Council
 from inspections.frameworks import GRADED_EVENT_TYPES, Area, EventType, Framework, Grade
 from inspections.models import DatePrecision, Finding, Inspection, Judgement, Origin, Source
 
-from .report_pdf import ParsedReport, ReportError, parse_report
+from .report_limits import parse_report_bounded
+from .report_pdf import ParsedReport, ReportError
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,12 @@ def plural(count):
 
 
 def import_report(file, *, user=None):
-    """Read a report PDF (path, bytes or file) and save it as a draft inspection unless it is already recorded."""
-    report = parse_report(file)
+    """Read a report PDF (path, bytes or file) and save it as a draft inspection unless it is already recorded.
+
+    The PDF is read in a child process within the limits in settings (report_limits), so a crafted file
+    cannot tie up the web worker or the command.
+    """
+    report = parse_report_bounded(file)
     council = find_council(report.council_name)
     existing = existing_inspection(council, report)
     if existing:

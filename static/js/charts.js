@@ -24,6 +24,116 @@
     ]
   };
 
+  // Below this width (a phone) a figure is laid out again to fit: see fitNarrow.
+  var NARROW = 640;
+  var LEGEND_ROW = 24;
+
+  function wrapWords(text, max) {
+    var lines = [];
+    var line = "";
+    String(text).split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > max) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) {
+      lines.push(line);
+    }
+    return lines.join("<br>");
+  }
+
+  function categoriesOf(figure, axisName) {
+    var letter = axisName.replace("axis", "");
+    var seen = [];
+    figure.data.forEach(function (trace) {
+      if (trace.orientation === "h" || (trace.xaxis || "x") !== letter) {
+        return;
+      }
+      (trace.x || []).forEach(function (value) {
+        if (seen.indexOf(value) === -1) {
+          seen.push(value);
+        }
+      });
+    });
+    return seen;
+  }
+
+  // On a phone: horizontal tick labels (long ones wrapped, and only every nth one where they would
+  // crowd), panel titles wrapped, and the legend below the plot, one entry a line, the figure taller by
+  // as much, so that nothing is rotated, cut off or drawn over.
+  function fitNarrow(figure, width) {
+    var layout = figure.layout;
+    var margin = layout.margin || {};
+    var plotWidth = width - (margin.l || 60) - (margin.r || 20);
+    Object.keys(layout).forEach(function (key) {
+      if (!/^xaxis\d*$/.test(key)) {
+        return;
+      }
+      var axis = layout[key];
+      axis.tickangle = 0;
+      var categories = axis.categoryarray || categoriesOf(figure, key);
+      var named = categories.length && categories.every(function (value) {
+        return typeof value === "string" && isNaN(Number(value));
+      });
+      if (axis.type === "date" || axis.type === "linear" || !(axis.type === "category" || named)) {
+        axis.nticks = Math.max(3, Math.floor(plotWidth / 70));
+        return;
+      }
+      var slot = plotWidth / categories.length;
+      var step = Math.max(1, Math.ceil(40 / slot));
+      var fontSize = slot * step < 90 ? 11 : 13;
+      var chars = Math.max(4, Math.floor((slot * step) / (fontSize * 0.6)));
+      axis.automargin = true;
+      axis.tickfont = Object.assign({}, axis.tickfont, { size: fontSize });
+      axis.tickmode = "array";
+      axis.tickvals = categories.filter(function (value, index) {
+        return index % step === 0;
+      });
+      axis.ticktext = axis.tickvals.map(function (value) {
+        return wrapWords(value, chars);
+      });
+    });
+    (layout.annotations || []).forEach(function (note) {
+      if (note.text && note.text.length * 8 > plotWidth) {
+        note.text = wrapWords(note.text, Math.floor(plotWidth / 8));
+        note.yanchor = "bottom";
+      }
+    });
+    // Legend entries: traces, and shapes that ask for one (the marks of inspections on time charts).
+    var groups = [];
+    figure.data.concat(layout.shapes || []).forEach(function (item) {
+      var group = item.legendgroup || item.name;
+      var shown = item.type && !item.x ? item.showlegend === true : item.showlegend !== false;
+      if (shown && item.name && groups.indexOf(group) === -1) {
+        groups.push(group);
+      }
+    });
+    if (layout.showlegend !== false && groups.length > 1) {
+      var title = layout.legend && layout.legend.title;
+      var rows = groups.length + (title ? 1 : 0);
+      layout.legend = {
+        orientation: "h",
+        x: 0,
+        xanchor: "left",
+        yref: "container",
+        y: 0,
+        yanchor: "bottom",
+        entrywidth: 1,
+        entrywidthmode: "fraction",
+        traceorder: (layout.legend && layout.legend.traceorder) || "normal"
+      };
+      if (title) {
+        layout.legend.title = Object.assign({}, title, { side: "top" });
+      }
+      var extra = LEGEND_ROW * rows + 10;
+      layout.margin = Object.assign({}, margin, { b: (margin.b || 60) + extra });
+      layout.height = (layout.height || 420) + extra;
+    }
+  }
+
   function hideDrawing(element) {
     var drawings = element.querySelectorAll("svg.main-svg");
     for (var i = 0; i < drawings.length; i += 1) {
@@ -42,12 +152,8 @@
     } catch (error) {
       return;
     }
-    // On a narrow screen, a legend laid out in columns has no room: list its entries one a line.
-    var legend = figure.layout && figure.layout.legend;
-    if (legend && legend.entrywidth && element.clientWidth < 640) {
-      delete legend.entrywidth;
-      delete legend.entrywidthmode;
-      figure.layout.height += 20 * figure.data.length - 22 * Math.ceil(figure.data.length / 3);
+    if (figure.layout && element.clientWidth < NARROW) {
+      fitNarrow(figure, element.clientWidth);
     }
     // plotly's responsive mode resizes a chart to its container; fix the container's height to the
     // figure's so that a resize changes only the width. (Set through the CSSOM, which a strict CSP allows.)

@@ -1,4 +1,8 @@
-"""backup and restore round-trip every row exactly, history included, and refuse what they cannot use."""
+"""backup and restore round-trip every row exactly, history included, and refuse what they cannot use:
+a row the admin would refuse, a reference to nowhere, a backup that would empty the site, a file too large."""
+
+import gzip
+import json
 
 import pytest
 from django.apps import apps
@@ -99,16 +103,68 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, content, message)
         call_command("restore", str(path))
 
 
-def test_a_backup_that_fails_to_load_leaves_the_database_as_it_was(record, tmp_path):
+def altered_backup(tmp_path, model, change):
+    """A backup of the database with change(fields) applied to the first row of `model`."""
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path))
+    document = json.loads(path.read_text())
+    row = next(row for row in document["objects"] if row["model"] == model)
+    change(row["fields"])
+    path.write_text(json.dumps(document))
+    return path
+
+
+@pytest.mark.parametrize(
+    "model, change, message",
+    [
+        # Only the database's foreign key check, run at COMMIT, can see this one.
+        ("inspections.judgement", lambda fields: fields.update(inspection=999_999), "999999"),
+        ("inspections.inspection", lambda fields: fields.update(event_type="bogus"), "event_type: Value 'bogus'"),
+        ("inspections.inspection", lambda fields: fields.update(report_url="javascript:alert(1)"), "report_url"),
+        ("inspections.finding", lambda fields: fields.update(kind="rumour"), "kind: Value 'rumour'"),
+    ],
+)
+def test_a_backup_with_a_row_the_app_would_refuse_restores_nothing(record, tmp_path, model, change, message):
+    record.inspection.report_url = "https://reports.ofsted.gov.uk/provider/44/80516"
+    record.inspection.save()
+    before = every_row()
+    path = altered_backup(tmp_path, model, change)
+    with pytest.raises(CommandError, match="could not be restored") as refused:
+        call_command("restore", str(path), replace=True)
+    assert message in str(refused.value) and "\n" not in str(refused.value)
+    assert every_row() == before
+
+
+@pytest.mark.parametrize(
+    "objects, missing",
+    [([], "no councils and no users"), ([{"model": "auth.user", "pk": 1, "fields": {}}], "no councils")],
+)
+def test_a_backup_without_councils_or_users_is_refused_unless_forced(record, tmp_path, objects, missing):
     before = every_row()
     path = tmp_path / "backup.json"
-    path.write_text(
-        '{"format": "inspection-tracker-backup", "objects": ['
-        '{"model": "councils.region", "pk": 999, "fields": {"code": "E12999999", "name": "New"}},'
-        '{"model": "inspections.judgement", "pk": 999, "fields": {"inspection": 123456, "area": "lscb"}}]}'
-    )
-    with pytest.raises(CommandError, match="could not be restored"):
+    path.write_text(json.dumps({"format": "inspection-tracker-backup", "objects": objects}))
+    with pytest.raises(CommandError, match=missing):
         call_command("restore", str(path), replace=True)
+    assert every_row() == before
+
+
+def test_an_empty_backup_restores_when_forced(record, tmp_path):
+    path = tmp_path / "backup.json"
+    path.write_text('{"format": "inspection-tracker-backup", "objects": []}')
+    call_command("restore", str(path), replace=True, force=True)
+    assert not any(every_row().values())
+
+
+def test_a_backup_larger_than_the_limit_once_decompressed_is_refused(record, tmp_path, settings):
+    """A small gzip of whitespace must not be inflated into memory whole."""
+    settings.BACKUP_MAX_MB = 1
+    path = tmp_path / "backup.json.gz"
+    with gzip.open(path, "wb") as output:
+        output.write(b'{"format": "inspection-tracker-backup", "objects": []' + b" " * 2 * 2**20 + b"}")
+    assert path.stat().st_size < 10_000
+    before = every_row()
+    with pytest.raises(CommandError, match="more than 1 MB once decompressed"):
+        call_command("restore", str(path), replace=True, force=True)
     assert every_row() == before
 
 
@@ -138,5 +194,5 @@ def test_history_of_a_deleted_inspection_and_undated_inspections_round_trip(tmp_
     before = every_row()
     path = tmp_path / "backup.json"
     call_command("backup", str(path))
-    call_command("restore", str(path), replace=True)
+    call_command("restore", str(path), replace=True, force=True)  # forced: this record has no users
     assert every_row() == before

@@ -147,9 +147,9 @@ def test_comparison_with_region_and_neighbours(client, history):
 def test_findings_grouped_by_kind_for_each_inspection(client, history):
     response, html = get_page(client)
     by_inspection = {entry["inspection"]: entry["findings"] for entry in response.context["with_findings"]}
-    assert [kind for kind, _ in by_inspection[history.unannounced]] == ["Strength", "Area for development"]
+    assert [kind for kind, _ in by_inspection[history.unannounced]] == ["Strengths", "Areas for development"]
     sif = dict(by_inspection[history.sif])
-    assert [f.order for f in sif["Recommendation / what needs to improve"]] == [1, 2]
+    assert [f.order for f in sif["Recommendations"]] == [1, 2]
     assert "Draft finding" not in html
 
 

@@ -89,6 +89,7 @@ def test_paginates(client, history):
 def test_filterset_parameter_names_are_shared(history):
     assert list(FindingFilterSet.base_filters) == [
         "q",
+        "said_by",
         "kind",
         "area",
         "council",

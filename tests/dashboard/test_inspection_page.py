@@ -52,7 +52,7 @@ def test_visit_is_not_graded_and_shows_theme(client, history):
 
 def test_findings_by_kind_and_sources(client, history):
     response, html = get_page(client, history.short)
-    assert [kind for kind, _ in response.context["findings"]] == ["Recommendation / what needs to improve"]
+    assert [kind for kind, _ in response.context["findings"]] == ["What needs to improve"]
     assert "Help care leavers to find suitable homes." in html
     assert "(Care leavers)" in html
     assert history.source.title in html and 'href="https://reports.ofsted.gov.uk/example"' in html

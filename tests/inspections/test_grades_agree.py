@@ -31,11 +31,13 @@ def words(grade):
 @pytest.fixture(scope="module")
 def shipped(django_db_setup, django_db_blocker):
     """The shipped data, loaded once for this module and removed after it (as a TransactionTestCase does)."""
-    with django_db_blocker.unblock():
-        call_command("load_data", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+    try:
+        with django_db_blocker.unblock():
+            call_command("load_data", verbosity=0)
+        yield
+    finally:  # even when loading failed halfway, leave an empty database to the tests after these
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def test_pages_list_and_exports_agree_on_every_council(client, shipped):

@@ -169,7 +169,7 @@ def test_a_judgement_the_framework_does_not_allow_is_refused_and_nothing_is_save
     # A report from April 2026 on that still printed an overall effectiveness grade.
     read = parse_report(REPORT_2024)
     late = dataclasses.replace(read, start_date=datetime.date(2026, 5, 4), end_date=datetime.date(2026, 5, 8))
-    monkeypatch.setattr(report_import, "parse_report", lambda file: late)
+    monkeypatch.setattr(report_import, "parse_report_bounded", lambda file: late)
 
     with pytest.raises(ReportError, match="not judged in inspections from 1 April 2026"):
         import_report(REPORT_2024)

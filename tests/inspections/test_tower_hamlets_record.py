@@ -224,14 +224,23 @@ def test_monitoring_visits(record):
     assert event(VISIT_BY_JAN_2018).dates_display == "date not known (after 7 April 2017; before 26 January 2018)"
     assert event(VISIT_FIFTH).not_before == datetime.date(2018, 8, 1)
     assert not Judgement.objects.filter(inspection__event_type="monitoring_visit").exists()
-    assert set(Finding.objects.filter(inspection__event_type="monitoring_visit").values_list("kind", flat=True)) == {
-        "other"
-    }
-    assert len(texts(VISIT_BY_JAN_2018, "other")) == 7
-    assert len(texts(VISIT_FIFTH, "other")) == 16
-    assert len(texts(VISIT_SPRING_2019, "other")) == 1
-    assert texts(VISIT_AUG_2018, "other") == []
-    assert any("180 children did not have a current assessment" in t for t in texts(VISIT_FIFTH, "other"))
+    # Everything known of the visits comes from news articles: the press's words, not Ofsted's findings.
+    visit_findings = Finding.objects.filter(inspection__event_type="monitoring_visit")
+    assert set(visit_findings.values_list("kind", flat=True)) == {"press_report"}
+    assert set(visit_findings.values_list("source__kind", flat=True)) == {"news_article"}
+    assert len(texts(VISIT_BY_JAN_2018, "press_report")) == 7
+    assert len(texts(VISIT_FIFTH, "press_report")) == 16
+    assert len(texts(VISIT_SPRING_2019, "press_report")) == 1
+    assert texts(VISIT_AUG_2018, "press_report") == []
+    assert any("180 children did not have a current assessment" in t for t in texts(VISIT_FIFTH, "press_report"))
+
+
+def test_every_statement_from_a_news_article_is_a_press_report(record):
+    from_articles = Finding.objects.filter(source__kind="news_article")
+    assert from_articles.exists()
+    assert not from_articles.exclude(kind="press_report").exists()
+    for finding in Finding.objects.select_related("source"):
+        finding.full_clean()
 
 
 # --- Judgements ---------------------------------------------------------------------------------------

@@ -65,7 +65,8 @@ def role_clients(db):
 
 def project_env(**overrides):
     """The environment for a subprocess of the project: no inherited database or debug settings."""
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DATABASE_REPLICA_URL"}}
+    inherited = {"DATABASE_URL", "DATABASE_REPLICA_URL", "DATABASE_STATEMENT_TIMEOUT"}
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update({"PYTHONPATH": str(PROJECT_DIR), "PYTHONUNBUFFERED": "1"})
     env.update({key: str(value) for key, value in overrides.items()})

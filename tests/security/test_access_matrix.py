@@ -184,6 +184,10 @@ def public_cases(record):
     # Drafts are nobody's public page, not even a superuser's (they are read in the admin).
     url = reverse("inspection-detail", args=[record.draft.pk])
     cases.append((f"GET {url}", "GET", url, None, dict.fromkeys(ROLES, 404)))
+    # Shipped copies of sources are served to everyone, only for sources registered with a document
+    # (tests/dashboard/test_finding_a_council.py); an unknown one is nobody's.
+    url = reverse("source-document", args=["no-such-source"])
+    cases.append((f"GET {url}", "GET", url, None, dict.fromkeys(ROLES, 404)))
     return cases
 
 
@@ -196,7 +200,7 @@ def test_the_groups_grant_exactly_the_policy():
 def test_every_url_pattern_has_an_expectation():
     covered = {
         "overview", "council-list", "council-detail", "inspection-detail", "finding-search", "coverage", "export-index",
-        "export-csv", "healthz", "admin:index", "admin:login", "admin:logout", "admin:password_change",
+        "export-csv", "source-document", "healthz", "admin:index", "admin:login", "admin:logout", "admin:password_change",
         "admin:password_change_done", "admin:autocomplete", "admin:jsi18n", "admin:view_on_site", "admin:app_list",
         "admin:auth_user_password_change", *CUSTOM_ADMIN_VIEWS,
     }  # fmt: skip

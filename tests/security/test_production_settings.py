@@ -23,9 +23,11 @@ names = [
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
     "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY", "X_FRAME_OPTIONS", "CONN_MAX_AGE",
     "CONN_HEALTH_CHECKS", "CONTENT_SECURITY_POLICY", "REPORT_UPLOAD_MAX_BYTES", "MAX_REQUEST_BYTES",
+    "DATABASE_RESPONSE_TIMEOUT", "HEALTHZ_DATABASE_TIMEOUT", "SESSION_COOKIE_AGE", "SESSION_SAVE_EVERY_REQUEST",
+    "REPORT_PARSE_SECONDS", "REPORT_PARSE_MEMORY_MB", "REPORT_PAGE_CONTENT_MAX_KB",
 ]
 values = {name: getattr(s, name, None) for name in names}
-values["DATABASES"] = {alias: {k: db[k] for k in ("ENGINE", "NAME", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")}
+values["DATABASES"] = {alias: {k: db[k] for k in ("ENGINE", "NAME", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS")}
                        for alias, db in s.DATABASES.items()}
 values["STORAGE"] = s.STORAGES["staticfiles"]["BACKEND"]
 print(json.dumps(values, default=str))
@@ -108,8 +110,67 @@ def test_behind_a_proxy_and_with_a_replica():
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert values["SECURE_SSL_REDIRECT"] is False
     replica = values["DATABASES"]["replica"]
-    assert replica["ENGINE"] == "django.db.backends.postgresql" and replica["NAME"] == "tracker"
+    assert replica["ENGINE"] == "dashboard.postgresql" and replica["NAME"] == "tracker"
     assert replica["CONN_MAX_AGE"] == 300 and replica["CONN_HEALTH_CHECKS"] is True
+
+
+def test_a_database_that_stops_answering_is_given_up_on():
+    """Connect and statement timeouts and TCP keepalives on every PostgreSQL connection, configurable."""
+    url = "postgres://app:pw@db-primary:5432/tracker"
+    values = settings_under(SECRET_KEY=secret_key(), DATABASE_URL=url, **PRODUCTION)
+    options = values["DATABASES"]["default"]["OPTIONS"]
+    assert values["DATABASES"]["default"]["ENGINE"] == "dashboard.postgresql"  # cuts a frozen server's connection
+    assert options["connect_timeout"] == 3
+    assert options["options"] == "-c jit=off -c statement_timeout=5000"
+    assert options["keepalives"] == 1 and options["keepalives_idle"] == 30
+    assert values["DATABASE_RESPONSE_TIMEOUT"] == 7 and values["HEALTHZ_DATABASE_TIMEOUT"] == 2
+    values = settings_under(
+        SECRET_KEY=secret_key(),
+        DATABASE_URL=url,
+        DATABASE_CONNECT_TIMEOUT="10",
+        DATABASE_STATEMENT_TIMEOUT="60",
+        DATABASE_KEEPALIVE_SECONDS="5",
+        HEALTHZ_DATABASE_TIMEOUT="1",
+        **PRODUCTION,
+    )
+    options = values["DATABASES"]["default"]["OPTIONS"]
+    assert options["connect_timeout"] == 10 and options["keepalives_idle"] == 5
+    assert options["options"] == "-c jit=off -c statement_timeout=60000"
+    assert values["DATABASE_RESPONSE_TIMEOUT"] == 62 and values["HEALTHZ_DATABASE_TIMEOUT"] == 1
+
+
+def test_limits_are_configurable():
+    values = settings_under(
+        SECRET_KEY=secret_key(),
+        SESSION_IDLE_HOURS="2",
+        REPORT_PARSE_SECONDS="30",
+        REPORT_PARSE_MEMORY_MB="1024",
+        REPORT_PAGE_CONTENT_MAX_KB="256",
+        **PRODUCTION,
+    )
+    assert values["SESSION_COOKIE_AGE"] == 2 * 3600 and values["SESSION_SAVE_EVERY_REQUEST"] is True
+    assert (values["REPORT_PARSE_SECONDS"], values["REPORT_PARSE_MEMORY_MB"], values["REPORT_PAGE_CONTENT_MAX_KB"]) == (
+        30,
+        1024,
+        256,
+    )
+
+
+def gunicorn_setting(name, **env):
+    script = f"import runpy; print(runpy.run_path('gunicorn.conf.py')[{name!r}])"
+    result = subprocess.run(
+        [PYTHON, "-c", script], cwd=PROJECT_DIR, env=project_env(**env), capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_gunicorn_listens_on_the_loopback_only_unless_told():
+    """Only the proxy on the same host may reach the app: it trusts the X-Forwarded-For the proxy writes."""
+    environment = {key: "" for key in ("BIND", "PORT")}
+    assert gunicorn_setting("bind", **environment) == "127.0.0.1:8000"
+    assert gunicorn_setting("bind", BIND="", PORT="9000") == "127.0.0.1:9000"
+    assert gunicorn_setting("bind", BIND="10.0.0.5:8000") == "10.0.0.5:8000"
 
 
 @pytest.mark.parametrize("name, value", [("CONN_MAX_AGE", "a minute"), ("PROXY_COUNT", "two")])

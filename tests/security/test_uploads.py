@@ -1,21 +1,24 @@
 """Uploads (the admin's report PDF form): limited in size and pages, and refused before parsing when a file
 is not what it claims to be.
 
-* A request body over MAX_REQUEST_BYTES is refused (413) from its Content-Length, before anything reads it.
-* A file over REPORT_UPLOAD_MAX_BYTES is refused by the form; one over REPORT_UPLOAD_MAX_PAGES pages by the
-  reader, before any page's text is read.
+* A request body over MAX_REQUEST_BYTES is refused (413) from its Content-Length, before anything reads it,
+  with the site's security headers (under gunicorn the connection is closed too: test_production_server.py).
+* A file over REPORT_UPLOAD_MAX_BYTES is refused by the form; one over REPORT_UPLOAD_MAX_PAGES pages, or
+  whose pages are too costly to read, by the bounded reader (report_limits.py), within its time limit.
 * A file named .pdf and sent as application/pdf that is a web page, an archive, an image or nothing is
   refused from its first bytes: the PDF parser (pypdf) never sees it.
 """
 
-import io
 from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pypdf import PageObject, PdfWriter
+
+from inspections.importers.report_limits import ParseLimits
+from tests.security.crafted_pdf import heavy_pdf
+from tests.security.test_report_limits import deadline
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +32,6 @@ def upload(client, content, name="report.pdf", content_type="application/pdf"):
 def report_error(response):
     assert response.status_code == 200, response.status_code
     return " ".join(response.context["form"].errors.get("report", []))
-
-
-def blank_pdf(pages):
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -60,8 +54,11 @@ def test_an_oversized_request_is_refused_before_it_is_read(editor_client, settin
         response = upload(editor_client, b"%PDF-1.7\n" + b"0" * 60_000)
     assert response.status_code == 413
     assert "The file is too large" in response.content.decode()
-    assert response["Connection"] == "close"
     assert not response.wsgi_request.environ["wsgi.input"].read_started  # not a byte of the body was read
+    # The refusal is one of the site's pages, with its headers.
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert "Connection" not in response  # hop-by-hop: not the application's to send (gunicorn.conf.py closes)
 
 
 def test_an_oversized_request_is_refused_for_anyone(client, settings):
@@ -77,10 +74,20 @@ def test_a_file_over_the_report_limit_is_refused_by_the_form(editor_client, sett
 
 
 def test_a_report_with_too_many_pages_is_refused_before_its_text_is_read(editor_client, settings):
+    """Six pages whose text would take minutes to read: the count refuses them at once."""
     settings.REPORT_UPLOAD_MAX_PAGES = 5
-    with mock.patch.object(PageObject, "extract_text", side_effect=AssertionError("text was read")):
-        message = report_error(upload(editor_client, blank_pdf(6)))
+    with deadline(int(ParseLimits.from_settings().seconds)):
+        message = report_error(upload(editor_client, heavy_pdf(pages=6)))
     assert "6 pages" in message and "at most 5" in message
+
+
+def test_a_report_within_the_page_limit_cannot_tie_up_the_server(editor_client, settings):
+    """The crafted file of issue 15: as many pages as a report may have, each 10 MB of drawing instructions."""
+    content = heavy_pdf(pages=settings.REPORT_UPLOAD_MAX_PAGES)
+    assert len(content) < 100_000 < settings.REPORT_UPLOAD_MAX_BYTES
+    with deadline(int(ParseLimits.from_settings().seconds)):
+        message = report_error(upload(editor_client, content))
+    assert "Page 1 of the PDF holds 10.0 MB of drawing instructions" in message
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0004_key_figure_sources_and_codes'),
+        ('inspections', '0005_public_notes_and_press_reports'),
     ]
 
     operations = [
