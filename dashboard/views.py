@@ -286,13 +286,13 @@ def inspection_detail(request, pk):
 
 COVERAGE_COLUMNS = (
     ("events", "Events"),
-    ("dated", "With dates"),
-    ("graded", "With grades"),
+    ("dated", "Dated"),
+    ("graded", "Graded"),
     ("with_findings", "With findings"),
-    ("from_statistics", "From Ofsted's official statistics"),
-    ("from_reports", "From Ofsted's reports"),
-    ("from_datasets", "From the report history file"),
-    ("by_hand", "Entered by our editors"),
+    ("from_statistics", "Official statistics"),
+    ("from_reports", "Reports"),
+    ("from_datasets", "History file"),
+    ("by_hand", "Our editors"),
 )
 
 
@@ -305,7 +305,7 @@ def coverage_data():
     by_council = list(published.coverage("council__slug", "council__name"))
     by_council.sort(key=lambda row: row["council__name"])
     for row in (*by_year, *by_council):
-        row["cells"] = [row[key] for key, _label in COVERAGE_COLUMNS]
+        row["cells"] = [(label, row[key]) for key, label in COVERAGE_COLUMNS]
     return {"by_year": by_year, "by_council": by_council}
 
 

@@ -443,11 +443,11 @@ def _finding_rows(queryset):
         safe_text("inspection__council__slug"),
         IsoDate("inspection__start_date"),
         *safe_texts("inspection__event_type", "kind", "area", "text", "source__title"),
-        "page",
         date_precision("inspection__start_date", "inspection__date_precision"),
         Case(
             When(kind=Finding.Kind.PRESS_REPORT, then=Value("press")), default=Value("ofsted"), output_field=CharField()
         ),
+        "page",
     )
 
 
@@ -462,7 +462,6 @@ FINDING_COLUMNS = (
     Column("area", "Judgement area, where the report ties it to one", allowed=choices_allowed(Area.choices)),
     Column("text", "The statement, as the report words it"),
     Column("source", "Title of the document it comes from"),
-    Column("page", "The page of that document it was read from, where known", "integer"),
     Column("start_date_precision", DATE_PRECISION_MEANING.format(date="start_date"), allowed=PRECISION_ALLOWED),
     Column(
         "said_by",
@@ -470,6 +469,7 @@ FINDING_COLUMNS = (
         "article). The file holds Ofsted's findings unless asked for said_by=press",
         allowed="ofsted, press",
     ),
+    Column("page", "The page of the source document it was read from, where known", "integer"),
 )
 
 

@@ -24,7 +24,7 @@ LEADING_COLUMNS = {
                    "start_date", "area", "grade", "grade_score", "previous_grade", "change", "start_date_precision",
                    "previous_area", "previous_inspection_id"],
     "findings": ["finding_id", "inspection_id", "council", "council_slug", "start_date", "event_type", "kind",
-                 "area", "text", "source", "page"],
+                 "area", "text", "source"],
     "key_figures": ["council", "council_slug", "ons_code", "metric", "value", "unit", "date", "source"],
 }  # fmt: skip
 
@@ -90,7 +90,7 @@ def test_suppressed_key_figure_has_no_value_and_says_why(client, country):
 
 NEW_COLUMNS_AT_THE_END = {
     "inspections": ["start_date_precision", "end_date_precision", "published_date_precision"],
-    "findings": ["start_date_precision"],
+    "findings": ["start_date_precision", "said_by", "page"],
     "key_figures": ["status", "status_meaning", "date_precision", "also_reported_by"],
 }
 
