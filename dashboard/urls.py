@@ -11,6 +11,7 @@ urlpatterns = [
     path("councils/<slug:slug>/", require_safe(views.council_detail), name="council-detail"),
     path("inspections/<int:pk>/", require_safe(views.inspection_detail), name="inspection-detail"),
     path("findings/", require_safe(views.finding_search), name="finding-search"),
+    path("coverage/", require_safe(views.coverage), name="coverage"),
     path("sources/<slug:key>/document", require_safe(views.source_document), name="source-document"),
     path("export/", require_safe(export_views.export_index), name="export-index"),
     path("export/<str:name>.csv", require_safe(export_views.export_csv), name="export-csv"),

@@ -17,8 +17,8 @@ from councils.models import Council
 from inspections import grades, national_cache, schedule
 from inspections.filtering import errors_as_list
 from inspections.filtersets import CouncilFilterSet, FindingFilterSet
-from inspections.frameworks import Area, area_wording
-from inspections.models import Finding, Inspection, KeyFigure, Source
+from inspections.frameworks import Area, EventType, area_wording
+from inspections.models import Disagreement, Finding, Inspection, KeyFigure, Source
 
 from . import charts
 from .forms_ui import govuk_filter_form
@@ -246,6 +246,7 @@ def inspection_detail(request, pk):
             "judgements",
             Prefetch("findings", queryset=Finding.objects.select_related("source").order_by("kind", "order")),
             "sources",
+            Prefetch("disagreements", queryset=Disagreement.objects.select_related("kept_source", "other_source")),
         ),
         pk=pk,
     )
@@ -272,12 +273,46 @@ def inspection_detail(request, pk):
         "sources": sorted(
             inspection.sources.all(), key=lambda s: (s.published_date is None, s.published_date, s.title)
         ),
+        "disagreements": list(inspection.disagreements.all()),
         "previous": ordered[position - 1] if position > 0 else None,
         "next": ordered[position + 1] if position + 1 < len(ordered) else None,
         "position": position + 1,
         "event_count": len(ordered),
     }
     return render(request, "dashboard/inspection_detail.html", context)
+
+
+# -- Coverage ----------------------------------------------------------------------------------------
+
+COVERAGE_COLUMNS = (
+    ("events", "Events"),
+    ("dated", "Dated"),
+    ("graded", "Graded"),
+    ("with_findings", "With findings"),
+    ("from_statistics", "Official statistics"),
+    ("from_reports", "Reports"),
+    ("from_datasets", "History file"),
+    ("by_hand", "Our editors"),
+)
+
+
+def coverage_data():
+    published = Inspection.objects.published()
+    by_year = list(published.coverage("year", "event_type"))
+    for row in by_year:
+        row["event_label"] = EventType(row["event_type"]).label if row["event_type"] in EventType.values else row["event_type"]
+    by_year.sort(key=lambda row: (row["year"] is None, row["year"] or 0, row["event_type"]))
+    by_council = list(published.coverage("council__slug", "council__name"))
+    by_council.sort(key=lambda row: row["council__name"])
+    for row in (*by_year, *by_council):
+        row["cells"] = [(label, row[key]) for key, label in COVERAGE_COLUMNS]
+    return {"by_year": by_year, "by_council": by_council}
+
+
+def coverage(request):
+    # National counts: computed once per data version, like the overview's.
+    context = national_cache.cached("coverage", coverage_data)
+    return render(request, "dashboard/coverage.html", {**context, "columns": COVERAGE_COLUMNS})
 
 
 # -- Findings search ---------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ class JudgementInline(admin.TabularInline):
 class FindingInline(admin.StackedInline):
     model = Finding
     extra = 0
-    fields = [("kind", "area", "order"), "text", "source"]
+    fields = [("kind", "area", "order", "page"), "text", "source"]
     autocomplete_fields = ["source"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 100})}}
 

@@ -447,6 +447,7 @@ def _finding_rows(queryset):
         Case(
             When(kind=Finding.Kind.PRESS_REPORT, then=Value("press")), default=Value("ofsted"), output_field=CharField()
         ),
+        "page",
     )
 
 
@@ -468,6 +469,7 @@ FINDING_COLUMNS = (
         "article). The file holds Ofsted's findings unless asked for said_by=press",
         allowed="ofsted, press",
     ),
+    Column("page", "The page of the source document it was read from, where known", "integer"),
 )
 
 

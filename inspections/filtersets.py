@@ -234,6 +234,7 @@ class FindingFilterSet(FilterSet):
     framework = framework_filter("inspection__framework")
     event_type = event_type_filter("inspection__event_type")
     start_date = DateRangeFilter(field_name="inspection__start_date", label="Inspection date")
+    year = django_filters.NumberFilter(method="in_year", label="Year", min_value=2000, max_value=2100)
     sort = NullsLastOrderingFilter(
         fields=(("inspection__start_date", "date"), ("inspection__council__name", "council")),
         tiebreak=("inspection_id", "kind", "order"),
@@ -246,6 +247,13 @@ class FindingFilterSet(FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.search(value)
+
+    def in_year(self, queryset, name, value):
+        """The year an inspection started, or was published where its start is not known (as the chart counts)."""
+        return queryset.filter(
+            Q(inspection__start_date__year=value)
+            | Q(inspection__start_date__isnull=True, inspection__published_date__year=value)
+        )
 
     def filter_said_by(self, queryset, name, value):
         return queryset.press_reports() if value == "press" else queryset.ofsted()

@@ -42,7 +42,9 @@ def format_date(date, precision):
 
 
 class Origin(models.TextChoices):
-    """Where a row came from. Importers update only what they made; hand-entered rows are never overwritten."""
+    """Where a row came from. Importers update only rows an importer made and nobody has edited since;
+    hand-entered rows are never overwritten. An inspection the history file gave and a report then filled
+    becomes REPORT_PDF; one that Ofsted's official statistics give stays OFSTED_OUTCOMES."""
 
     MANUAL = "manual", "Entered by hand (fixtures or admin)"
     OFSTED_OUTCOMES = "ofsted_outcomes", "Imported from Ofsted's outcomes files"
@@ -88,6 +90,12 @@ class Source(models.Model):
         max_length=300,
         blank=True,
         help_text="The copy shipped with the project, as a path under fixtures/ (a seed file or a report PDF).",
+    )
+    file_name = models.CharField(
+        max_length=300, blank=True, help_text="For a report read from a PDF: the file's name in the archive it came from."
+    )
+    sha256 = models.CharField(
+        "SHA-256", max_length=64, blank=True, help_text="For a report read from a PDF: the file's SHA-256 checksum."
     )
     public_note = models.TextField(
         blank=True,
@@ -170,6 +178,38 @@ class InspectionQuerySet(models.QuerySet):
             .values("year", "event_type")
             .annotate(n=Count("pk"))
             .order_by("year", "event_type")
+        )
+
+
+    def coverage(self, *fields):
+        """What the record holds, grouped by `fields` (e.g. "year", "event_type" or "council"): rows of
+        events, how many are dated, graded, with findings, and how many draw on each kind of source.
+
+        The year is the start date's, or the publication date's where no source gives the start (None
+        where neither is known). One query.
+        """
+        linked = Source.objects.filter(inspections=models.OuterRef("pk"))
+        return (
+            self.annotate(
+                year=ExtractYear(Coalesce("start_date", "published_date")),
+                has_grades=models.Exists(Judgement.objects.filter(inspection=models.OuterRef("pk"))),
+                has_findings=models.Exists(Finding.objects.filter(inspection=models.OuterRef("pk"))),
+                from_statistics=models.Exists(linked.filter(kind=Source.Kind.OFSTED_STATISTICS)),
+                from_reports=models.Exists(linked.filter(kind=Source.Kind.OFSTED_REPORT)),
+                from_datasets=models.Exists(linked.filter(kind=Source.Kind.DATASET)),
+            )
+            .values(*fields)
+            .annotate(
+                events=Count("pk"),
+                dated=Count("pk", filter=Q(start_date__isnull=False)),
+                graded=Count("pk", filter=Q(has_grades=True)),
+                with_findings=Count("pk", filter=Q(has_findings=True)),
+                from_statistics=Count("pk", filter=Q(from_statistics=True)),
+                from_reports=Count("pk", filter=Q(from_reports=True)),
+                from_datasets=Count("pk", filter=Q(from_datasets=True)),
+                by_hand=Count("pk", filter=Q(origin=Origin.MANUAL)),
+            )
+            .order_by(*fields)
         )
 
 
@@ -557,6 +597,9 @@ class Finding(models.Model):
     )
     text = models.TextField()
     order = models.PositiveIntegerField(default=1, help_text="Its place under its heading in the report, from 1.")
+    page = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The page of the report it was read from, where known."
+    )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="findings", null=True, blank=True)
 
     history = HistoricalRecords()
@@ -605,6 +648,39 @@ class Finding(models.Model):
                 {"kind": "A news article's words are not Ofsted's finding: record them as “Reported in the press”."},
                 code="article_is_press_report",
             )
+
+
+class Disagreement(models.Model):
+    """Two sources give different values for one fact of an inspection: the one the record keeps and the other.
+
+    Importers write these where files disagree (official statistics, the report itself, the history file);
+    the inspection page shows both values with both sources. `subject` is a field name (start_date,
+    lead_inspector...) or a judgement area.
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="disagreements")
+    subject = models.CharField(max_length=40)
+    kept_value = models.CharField(max_length=300, blank=True)
+    kept_source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="+", null=True, blank=True, help_text="Empty: entered by hand."
+    )
+    other_value = models.CharField(max_length=300)
+    other_source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["inspection", "subject", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "subject", "other_source"], name="disagreement_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.inspection}: {self.subject_label} {self.kept_value} / {self.other_value}"
+
+    @property
+    def subject_label(self):
+        if self.subject in Area.values:
+            return area_wording(self.inspection.framework, self.subject)
+        return self.subject.replace("_", " ").capitalize()
 
 
 class MissingCode(models.TextChoices):

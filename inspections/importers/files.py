@@ -167,7 +167,7 @@ ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 
 
 def check_file(path, kind):
-    """Refuse what cannot be the expected kind of file ("csv" or "spreadsheet") before reading it."""
+    """Refuse what cannot be the expected kind of file ("csv", "jsonl" or "spreadsheet") before reading it."""
     path = Path(path)
     if not path.exists():
         raise ImportFileError("no such file", path)
@@ -187,7 +187,7 @@ def check_file(path, kind):
         )
     if head.startswith(b"%PDF"):
         raise ImportFileError("is a PDF document, not a data file", path)
-    expected = "an .ods spreadsheet" if kind == "spreadsheet" else "a CSV file"
+    expected = {"spreadsheet": "an .ods spreadsheet", "jsonl": "a JSON Lines file"}.get(kind, "a CSV file")
     if kind == "spreadsheet":
         if head.startswith(OLE_MAGIC):
             return

@@ -1,8 +1,13 @@
 """One inspection as a file gives it, matched to what the database holds and written in bulk.
 
 InspectionRecord and InspectionWriter: a record is matched on council + type + start date, report URL,
-publication date or overlapping dates; then created or updated. Rows entered by hand (or read by another
-importer) are never changed, and where a file disagrees with them the conflict is reported.
+publication date or overlapping dates; then created or updated. Rows entered by hand (or edited in the
+admin) are never changed, and where a file disagrees with them the conflict is reported.
+
+Between importers, sources rank: Ofsted's official statistics, then the report itself (read from its
+PDF), then other files (the per-report history CSV). A value given by a higher-ranked source stands; a
+lower-ranked source only fills what is empty. Wherever two sources give different values, the conflict
+is listed in the import's summary and kept as a Disagreement (both values, both sources) for the pages.
 """
 
 import datetime
@@ -17,7 +22,7 @@ from councils.models import Council
 
 from .. import national_cache
 from ..frameworks import GRADED_EVENT_TYPES, Area, EventType, Grade, judgement_problem
-from ..models import Inspection, Judgement, Origin, Source
+from ..models import Disagreement, Inspection, Judgement, Origin, Source
 from .ofsted_wording import area_for_role
 from .provenance import IMPORT_CHANGE_REASON, edited_by_hand
 
@@ -45,6 +50,8 @@ class InspectionRecord:
     grades: dict = field(default_factory=dict)  # role -> grade
     where: str = ""
     type_is_guess: bool = False  # event type and framework inferred, not stated by the file
+    judgements: dict = field(default_factory=dict)  # area -> grade, where the file names the areas itself
+    source: Source | None = None  # where the record's facts come from, if not the writer's source (one per report)
 
     @property
     def family(self):
@@ -89,6 +96,21 @@ def _same_text(a, b):
     return _comparable(a) == _comparable(b)
 
 
+# Which source's value stands where two give different ones (higher first); any other kind ranks 1.
+SOURCE_RANKS = {Source.Kind.OFSTED_STATISTICS: 3, Source.Kind.OFSTED_REPORT: 2}
+
+
+def shown_value(name, value):
+    """A value as the pages show it, for a disagreement: dates in words, grades and types by their labels."""
+    if isinstance(value, datetime.date):
+        return f"{value.day} {value:%B %Y}"
+    if name == "event_type" and value in EventType.values:
+        return EventType(value).label
+    if name in Area.values and value in Grade.values:
+        return Grade(value).label
+    return str(value)
+
+
 ORIGIN_WORDS = {
     Origin.MANUAL: "entered by hand",
     Origin.REPORT_PDF: "read from a report PDF",
@@ -107,15 +129,21 @@ class InspectionWriter:
     OFFICIAL_FIELDS = ("event_type", "framework", "start_date", "published_date", "theme")
     OTHER_FIELDS = ("end_date", "lead_inspector", "report_url")
 
-    def __init__(self, source, summary, *, official):
+    def __init__(self, source, summary, *, official, origin=Origin.OFSTED_OUTCOMES):
         self.source = source
         self.summary = summary
         self.official = official
-        self.official_source_ids = set(
-            Source.objects.filter(kind=Source.Kind.OFSTED_STATISTICS).values_list("pk", flat=True)
-        )
+        self.origin = origin
+        self.source_kinds = dict(Source.objects.values_list("pk", "kind"))
+        if source is not None:
+            self.source_kinds[source.pk] = source.kind
+        self.official_source_ids = {pk for pk, kind in self.source_kinds.items() if kind == Source.Kind.OFSTED_STATISTICS}
         if official:
             self.official_source_ids.add(source.pk)
+        self.disagreements = {}
+        self.known_disagreements = set(
+            Disagreement.objects.values_list("inspection_id", "subject", "other_source_id")
+        )
         judgements = defaultdict(dict)
         for judgement in Judgement.objects.all():
             judgements[judgement.inspection_id][judgement.area] = judgement
@@ -168,28 +196,74 @@ class InspectionWriter:
             return found[0]
         return min(found, key=lambda h: abs((h.inspection.start_date or record.start_date) - record.start_date))
 
+    # sources
+
+    def _source(self, record):
+        return record.source or self.source
+
+    def _rank(self, source_id):
+        if source_id in self.official_source_ids:
+            return SOURCE_RANKS[Source.Kind.OFSTED_STATISTICS]
+        return SOURCE_RANKS.get(self.source_kinds.get(source_id), 1)
+
+    def _owner(self, held, name):
+        """The source an inspection's value of `name` is taken to come from: its highest-ranked source that
+        gives such a value (the official statistics give no end date, lead inspector or report)."""
+        ids = held.source_ids - self.official_source_ids if name in self.OTHER_FIELDS else held.source_ids
+        return max(sorted(ids), key=self._rank, default=None)
+
+    def _words(self, source_id):
+        if source_id in self.official_source_ids:
+            return "Ofsted's official statistics", "the official statistics'"
+        return "the report", "the report's"
+
+    def _disagree(self, held, subject, kept, kept_source_id, other, other_source_id, record):
+        """Keep both values and both sources of a fact two sources give differently (written by finish())."""
+        if other_source_id is None or kept_source_id == other_source_id:
+            return
+        key = (held, str(subject), other_source_id)
+        if key not in self.disagreements:
+            self.disagreements[key] = Disagreement(
+                subject=str(subject),
+                kept_value=shown_value(subject, kept)[:300],
+                kept_source_id=kept_source_id,
+                other_value=shown_value(subject, other)[:300],
+                other_source_id=other_source_id,
+            )
+
     # applying
 
+    def importable(self, inspection):
+        """Whether an importer may change an inspection: made by an importer and not edited by hand since."""
+        return inspection.origin != Origin.MANUAL and inspection.pk not in self.hand_edited
+
     def apply(self, record):
+        """Match, then create or merge; returns what the writer holds for the record's inspection (or None)."""
+        source = self._source(record)
         held = self.match(record)
         if held is None:
-            self._create(record)
-            return
+            return self._create(record)
         held.touched = True
         inspection = held.inspection
-        if inspection.origin != Origin.OFSTED_OUTCOMES or inspection.pk in self.hand_edited:
+        if not self.importable(inspection):
             self._report_differences(held, record)
-            return
+            return held
         self._merge(held, record)
         self._merge_judgements(held, record)
-        if self.source.pk not in held.source_ids:
-            held.source_ids.add(self.source.pk)
+        if self.origin != inspection.origin and self.origin == Origin.REPORT_PDF:
+            # The report itself now gives what the history file lacked; the official statistics' stay theirs.
+            if not held.source_ids & self.official_source_ids:
+                inspection.origin = self.origin
+                held.changed.add("origin")
+        if source.pk not in held.source_ids:
+            held.source_ids.add(source.pk)
             held.link_source = True
+        return held
 
     def _create(self, record):
         if record.event_type is None:
             self.summary.skip("inspection type not given and no matching inspection", record.where)
-            return
+            return None
         inspection = Inspection(
             council=record.council,
             event_type=record.event_type,
@@ -201,16 +275,17 @@ class InspectionWriter:
             lead_inspector=record.lead_inspector[:200],
             report_url=record.report_url[:500],
             status=Inspection.Status.PUBLISHED,
-            origin=Origin.OFSTED_OUTCOMES,
+            origin=self.origin,
         )
         if record.end_date and inspection.end_date is None:
             self.summary.skip("end date before start date (end date left blank)", record.where)
-        held = _Held(inspection, is_new=True, source_ids={self.source.pk})
+        held = _Held(inspection, is_new=True, source_ids={self._source(record).pk})
         held.touched = True
         held.link_source = True
         self.by_council[record.council.pk].append(held)
         self.held.append(held)
         self._merge_judgements(held, record)
+        return held
 
     def _clashes(self, held, event_type, start_date):
         if start_date is None:
@@ -222,21 +297,45 @@ class InspectionWriter:
             for other in self.by_council[held.inspection.council_id]
         )
 
+    def _outranked(self, held, record, name, old, new):
+        """Whether the stored value (old) stands against the record's (new): its source ranks higher. Either
+        way, two different values are a disagreement, kept with both sources."""
+        source = self._source(record)
+        owner = self._owner(held, name)
+        if old in (None, ""):
+            return False
+        if owner is not None and self._rank(owner) > self._rank(source.pk):
+            words, kept = self._words(owner)
+            self.summary.conflict(
+                f"{describe(held.inspection)}: {name.replace('_', ' ')} is {old} in {words}, "
+                f"{new} in {self.summary.name} ({record.where}); kept {kept}."
+            )
+            self._disagree(held, name, old, owner, new, source.pk, record)
+            return True
+        if owner is not None and owner != source.pk:
+            self.summary.conflict(
+                f"{describe(held.inspection)}: {name.replace('_', ' ')} is {old} in an earlier file, "
+                f"{new} in {self.summary.name} ({record.where}); took {self.summary.name}'s."
+            )
+            self._disagree(held, name, new, source.pk, old, owner, record)
+        return False
+
     def _merge(self, held, record):
         inspection = held.inspection
-        official_owner = bool(held.source_ids & self.official_source_ids) and not self.official
         for name in self.OFFICIAL_FIELDS:
             new, old = getattr(record, name), getattr(inspection, name)
             if new in (None, "") or new == old:
                 continue
             if name in ("event_type", "framework") and record.type_is_guess:
                 continue
-            if old not in (None, "") and official_owner:
-                if name == "theme" and _same_text(old, new):
-                    continue
+            if isinstance(old, str) and old and _same_text(old, new):
+                continue  # the same words, written differently: the first spelling stays
+            if self._outranked(held, record, name, old, new):
+                continue
+            if name == "framework" and self._judgements_invalid_on(held, inspection.start_date, new):
                 self.summary.conflict(
-                    f"{describe(inspection)}: {name.replace('_', ' ')} is {old} in Ofsted's official statistics, "
-                    f"{new} in {self.summary.name} ({record.where}); kept the official statistics'."
+                    f"{describe(inspection)}: {self.summary.name} ({record.where}) gives framework {new}, "
+                    "under which its judgements would not be valid; left as it is."
                 )
                 continue
             if name in ("event_type", "start_date"):
@@ -260,7 +359,9 @@ class InspectionWriter:
             return  # the official statistics give no end date, lead inspector or report
         for name in self.OTHER_FIELDS:
             new, old = getattr(record, name), getattr(inspection, name)
-            if new in (None, "") or new == old:
+            if new in (None, "") or new == old or (isinstance(old, str) and old and _same_text(old, new)):
+                continue
+            if self._outranked(held, record, name, old, new):
                 continue
             setattr(inspection, name, new)
             held.changed.add(name)
@@ -271,16 +372,23 @@ class InspectionWriter:
             inspection.end_date = None
             held.changed.add("end_date")
 
-    def _judgements_invalid_on(self, held, start_date):
-        framework = held.inspection.framework
+    def _judgements_invalid_on(self, held, start_date, framework=None):
+        framework = framework or held.inspection.framework
         return any(
             judgement_problem(framework, area, judgement.grade, start_date)
             for area, judgement in held.judgements.items()
         )
 
+    @staticmethod
+    def _graded_areas(record, start_date):
+        """(area, grade) pairs of a record: its grade columns by role, then the areas it names itself."""
+        pairs = [(area_for_role(role, start_date), grade) for role, grade in record.grades.items()]
+        return pairs + list(record.judgements.items())
+
     def _merge_judgements(self, held, record):
-        if not record.grades:
+        if not record.grades and not record.judgements:
             return
+        source = self._source(record)
         inspection = held.inspection
         if inspection.event_type not in GRADED_EVENT_TYPES:
             self.summary.skip("grades given for a visit, which is not graded", record.where)
@@ -288,15 +396,14 @@ class InspectionWriter:
         if inspection.start_date is None:
             self.summary.skip("grades not stored: the inspection has no start date", record.where)
             return
-        for role, grade in record.grades.items():
-            area = area_for_role(role, inspection.start_date)
+        for area, grade in self._graded_areas(record, inspection.start_date):
             problem = judgement_problem(inspection.framework, area, grade, inspection.start_date)
             if problem:
                 self.summary.skip(f"grade not stored: {problem}", record.where)
                 continue
             judgement = held.judgements.get(area)
             if judgement is None:
-                judgement = Judgement(inspection=inspection, area=area, grade=grade, source=self.source)
+                judgement = Judgement(inspection=inspection, area=area, grade=grade, source=source)
                 held.judgements[area] = judgement
                 held.new_judgements.append(judgement)
             elif judgement.grade == grade:
@@ -312,15 +419,24 @@ class InspectionWriter:
                     f"(edited by hand), {Grade(grade).label} in {self.summary.name} ({record.where}); "
                     "kept the database's."
                 )
-            elif judgement.source_id in self.official_source_ids and not self.official:
+                self._disagree(held, area, judgement.grade, judgement.source_id, grade, source.pk, record)
+            elif self._rank(judgement.source_id) > self._rank(source.pk):
+                words, kept = self._words(judgement.source_id)
                 self.summary.conflict(
-                    f"{describe(inspection)}: {Area(area).label} is {Grade(judgement.grade).label} in Ofsted's "
-                    f"official statistics, {Grade(grade).label} in {self.summary.name} ({record.where}); "
-                    "kept the official statistics'."
+                    f"{describe(inspection)}: {Area(area).label} is {Grade(judgement.grade).label} in "
+                    f"{words}, {Grade(grade).label} in {self.summary.name} ({record.where}); kept {kept}."
                 )
+                self._disagree(held, area, judgement.grade, judgement.source_id, grade, source.pk, record)
             else:
+                if judgement.source_id != source.pk:
+                    self.summary.conflict(
+                        f"{describe(inspection)}: {Area(area).label} is {Grade(judgement.grade).label} in an "
+                        f"earlier file, {Grade(grade).label} in {self.summary.name} ({record.where}); "
+                        f"took {self.summary.name}'s."
+                    )
+                    self._disagree(held, area, grade, source.pk, judgement.grade, judgement.source_id, record)
                 judgement.grade = grade
-                judgement.source = self.source
+                judgement.source = source
                 held.changed_judgements.append(judgement)
 
     def _report_differences(self, held, record):
@@ -335,15 +451,17 @@ class InspectionWriter:
             if isinstance(new, str) and _same_text(new, old):
                 continue
             differences.append(f"{name.replace('_', ' ')} {old} in the database, {new} in the file")
+            self._disagree(held, name, old, None, new, self._source(record).pk, record)
         if inspection.start_date:
-            for role, grade in record.grades.items():
-                area = area_for_role(role, inspection.start_date)
+            for area, grade in self._graded_areas(record, inspection.start_date):
                 judgement = held.judgements.get(area)
                 if judgement is not None and judgement.grade != grade:
                     differences.append(
                         f"{Area(area).label} {Grade(judgement.grade).label} in the database, "
                         f"{Grade(grade).label} in the file"
                     )
+                    source_id = self._source(record).pk
+                    self._disagree(held, area, judgement.grade, judgement.source_id, grade, source_id, record)
         origin = ORIGIN_WORDS.get(inspection.origin, inspection.origin)
         if differences:
             self.summary.conflict(
@@ -381,8 +499,11 @@ class InspectionWriter:
                 judgement.inspection_start_date = inspection.start_date
                 new_judgements.append(judgement)
             if held.link_source:
-                links.append(Inspection.sources.through(inspection_id=inspection.pk, source_id=self.source.pk))
-            if held.is_new or held.inspection.origin != Origin.OFSTED_OUTCOMES or inspection.pk in self.hand_edited:
+                links.extend(
+                    Inspection.sources.through(inspection_id=inspection.pk, source_id=source_id)
+                    for source_id in held.source_ids
+                )
+            if held.is_new or not self.importable(held.inspection):
                 continue
             if held.changed or held.changed_judgements or held.new_judgements or held.link_source:
                 self.summary.count_updated("inspections")
@@ -396,3 +517,12 @@ class InspectionWriter:
             self.summary.count_updated("judgements", changed_judgements)
         if links:
             Inspection.sources.through.objects.bulk_create(links, ignore_conflicts=True)
+        new_disagreements = []
+        for (held, subject, other_source_id), disagreement in self.disagreements.items():
+            if (held.inspection.pk, subject, other_source_id) in self.known_disagreements:
+                continue
+            disagreement.inspection = held.inspection
+            new_disagreements.append(disagreement)
+        if new_disagreements:
+            # Not counted as a change of the record: each is one of the conflicts the summary lists.
+            Disagreement.objects.bulk_create(new_disagreements, ignore_conflicts=True)

@@ -11,6 +11,7 @@ PAGES = {
     "council-list": ("/councils/", 0),
     "council": ("/councils/tower-hamlets/", 2),
     "findings": ("/findings/?q=caseload", 1),
+    "coverage": ("/coverage/", 0),
 }
 
 
@@ -68,6 +69,24 @@ def test_inspection_page_passes_axe(site, page, history, assert_no_axe_violation
     page.goto(site + history.short.get_absolute_url())
     assert page.locator("h1").inner_text().startswith("Short inspection")
     assert page.locator("table.govuk-table").count() == 1
+    assert_no_axe_violations(page)
+
+
+def test_inspection_page_with_its_report_and_sources_that_disagree_passes_axe(site, page, history, assert_no_axe_violations):
+    from inspections.models import Disagreement, Source  # noqa: PLC0415
+    from tests.factories import SourceFactory  # noqa: PLC0415
+
+    report = SourceFactory(kind=Source.Kind.OFSTED_REPORT, url="https://files.ofsted.gov.uk/v1/file/1", file_name="report.pdf", sha256="0" * 64)
+    other = SourceFactory(kind=Source.Kind.DATASET, title="ILACS inspection history")
+    history.short.sources.add(report)
+    Disagreement.objects.create(
+        inspection=history.short, subject="end_date", kept_value="15 November 2024", kept_source=report,
+        other_value="22 November 2024", other_source=other,
+    )
+    page.goto(site + history.short.get_absolute_url())
+    page.get_by_text("About this record").click()
+    assert "0" * 64 in page.locator("details", has_text="About this record").inner_text()
+    assert page.locator("#sources-disagree").count() == 1
     assert_no_axe_violations(page)
 
 

@@ -102,6 +102,7 @@ def public_pages(history):
         "findings": "/findings/",
         "press": "/findings/?said_by=press",
         "export": "/export/",
+        "coverage": "/coverage/",
     }
     events = Inspection.objects.published().filter(council=history.council).order_by("pk")
     for number, event in enumerate(events, start=1):  # named by place, so each run overwrites the last's

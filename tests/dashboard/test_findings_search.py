@@ -98,6 +98,7 @@ def test_filterset_parameter_names_are_shared(history):
         "framework",
         "event_type",
         "start_date",
+        "year",
         "sort",
     ]
     filterset = FindingFilterSet({"council": "tower-hamlets", "kind": "strength"}, queryset=Finding.objects.published())

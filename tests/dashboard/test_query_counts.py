@@ -21,7 +21,10 @@ OVERVIEW_CACHED = 1  # the data version; the aggregates and the rendered content
 COUNCIL_LIST = 4  # regions for the filter, count, a page of councils with their latest grades, a region by code
 COUNCIL_PAGE = 11  # council, successors, predecessors, events + judgements + findings + sources,
 # key figures, comparison councils, their full inspections + those inspections' judgements
-INSPECTION_PAGE = 6  # event, judgements, findings, sources, the council's events + their judgements
+INSPECTION_PAGE = 7  # event, judgements, findings, sources, disagreements with their sources, the council's
+# events + their judgements
+COVERAGE = 3  # the data version, then (when not cached for this version) counts by year and type, by council
+COVERAGE_CACHED = 1  # the data version
 FINDINGS = 8  # count, page, per-year counts, regions and councils for the form, region and council by code
 
 
@@ -67,11 +70,18 @@ def test_inspection_page(client, data, event, django_assert_max_num_queries):
         assert client.get(reverse("inspection-detail", args=[inspection.pk])).status_code == 200
 
 
+def test_coverage(client, data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(COVERAGE):
+        assert client.get(reverse("coverage")).status_code == 200
+    with django_assert_max_num_queries(COVERAGE_CACHED):
+        assert client.get(reverse("coverage")).status_code == 200
+
+
 @pytest.mark.parametrize(
     "params",
     [
         {},
-        {"q": "caseload", "kind": "what_needs_to_improve"},
+        {"q": "caseload", "kind": "what_needs_to_improve", "year": "2017"},
         {"council": "tower-hamlets", "region": "E12000007", "start_date_after": "2010-01-01", "page": "2"},
     ],
 )

@@ -175,6 +175,7 @@ def public_cases(record):
         reverse("council-detail", args=[record.council.slug]),
         reverse("inspection-detail", args=[record.short.pk]),
         reverse("finding-search"),
+        reverse("coverage"),
         reverse("export-index"),
         *(reverse("export-csv", args=[name]) for name in DATASETS),
         reverse("healthz"),
@@ -198,7 +199,7 @@ def test_the_groups_grant_exactly_the_policy():
 
 def test_every_url_pattern_has_an_expectation():
     covered = {
-        "overview", "council-list", "council-detail", "inspection-detail", "finding-search", "export-index",
+        "overview", "council-list", "council-detail", "inspection-detail", "finding-search", "coverage", "export-index",
         "export-csv", "source-document", "healthz", "admin:index", "admin:login", "admin:logout", "admin:password_change",
         "admin:password_change_done", "admin:autocomplete", "admin:jsi18n", "admin:view_on_site", "admin:app_list",
         "admin:auth_user_password_change", *CUSTOM_ADMIN_VIEWS,

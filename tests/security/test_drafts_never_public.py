@@ -39,6 +39,7 @@ def page_paths(history):
         reverse("finding-search") + "?q=caseloads",
         reverse("finding-search") + "?q=hidden",
         reverse("finding-search") + "?council=tower-hamlets&sort=-date",
+        reverse("coverage"),
         reverse("export-index"),
         reverse("export-index") + "?council=tower-hamlets",
         *(event.get_absolute_url() for event in published),

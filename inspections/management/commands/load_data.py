@@ -3,7 +3,9 @@
 1. import_councils fixtures/data/reference/local_authorities.csv
 2. the Tower Hamlets record, fixtures/tower_hamlets.json (skipped with a message while it does not exist)
 3. import_ofsted_outcomes: the outcomes spreadsheet, then the per-report history CSV
-4. import_indicators: the three DfE files
+4. import_report_archive: what the report reader read from every report PDF of the public archive
+   (fixtures/data/ofsted/report_archive.jsonl; no PDF needed), merged into the official record
+5. import_indicators: the three DfE files
 
 The fixture is loaded like `loaddata`, except that rows already in the database that were entered by
 hand (or edited in the admin) are kept as they are, so running this again never undoes an edit. A row
@@ -76,7 +78,7 @@ def _replaceable(existing, imported_inspections):
 class Command(BaseCommand):
     help = (
         "Load all shipped data in order: councils, the Tower Hamlets record, Ofsted's outcomes and the "
-        "history CSV, DfE's indicators. Idempotent: a second run changes nothing and says so."
+        "history CSV, the report archive, DfE's indicators. Idempotent: a second run changes nothing and says so."
     )
 
     def add_arguments(self, parser):
@@ -98,6 +100,7 @@ class Command(BaseCommand):
                 data / "ofsted" / "LA_Inspection_Outcomes_as_at_31_March_2025.ods",
                 data / "ofsted" / "ilacs_inspection_history.csv",
             ],
+            "archive": [data / "ofsted" / "report_archive.jsonl"],
             "indicators": sorted((data / "indicators").glob("*.csv")),
         }
         missing = [str(path) for paths in files.values() for path in paths if not path.exists()]
@@ -106,6 +109,7 @@ class Command(BaseCommand):
         call_command("import_councils", *map(str, files["councils"]), **common)
         self.load_tower_hamlets(fixtures / TOWER_HAMLETS_FIXTURE, options["verbosity"])
         call_command("import_ofsted_outcomes", *map(str, files["outcomes"]), **common)
+        call_command("import_report_archive", *map(str, files["archive"]), **common)
         call_command("import_indicators", *map(str, files["indicators"]), **common)
 
     def load_tower_hamlets(self, path, verbosity):

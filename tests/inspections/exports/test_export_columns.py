@@ -90,7 +90,7 @@ def test_suppressed_key_figure_has_no_value_and_says_why(client, country):
 
 NEW_COLUMNS_AT_THE_END = {
     "inspections": ["start_date_precision", "end_date_precision", "published_date_precision"],
-    "findings": ["start_date_precision", "said_by"],
+    "findings": ["start_date_precision", "said_by", "page"],
     "key_figures": ["status", "status_meaning", "date_precision", "also_reported_by"],
 }
 

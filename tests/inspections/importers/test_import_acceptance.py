@@ -127,3 +127,66 @@ def test_reorganised_councils_keep_their_history(loaded):
 
     for successor in ("north-northamptonshire", "west-northamptonshire", "cumberland", "westmorland-and-furness"):
         assert Council.objects.get(slug=successor).is_current
+
+
+# The report archive (issue 12): every report read from the public archive, merged into the official record.
+
+ARCHIVE = settings.FIXTURES_DIR / "data" / "ofsted" / "report_archive.jsonl"
+
+
+def archive_reports(framework=None):
+    import json  # noqa: PLC0415
+
+    with open(ARCHIVE, encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    return [r for r in records if r["status"] == "read" and (framework is None or r["framework"] == framework)]
+
+
+def test_every_council_with_a_sif_report_has_its_sif_grades(loaded):
+    urns = {record["urn"] for record in archive_reports("sif")}
+    councils = Council.objects.filter(ofsted_urn__in=urns)
+    assert councils.count() >= 140
+    without = [
+        council.name
+        for council in councils
+        if not Inspection.objects.filter(council=council, framework=Framework.SIF, judgements__isnull=False).exists()
+    ]
+    assert not without
+
+
+def test_sif_inspections_from_the_history_csv_are_filled_not_duplicated(loaded):
+    sif = Inspection.objects.filter(framework=Framework.SIF, event_type=EventType.FULL_INSPECTION)
+    assert sif.filter(judgements__isnull=False).distinct().count() >= 160
+    assert not sif.filter(start_date=None, published_date__year__gte=2014).exclude(council__name="Surrey").exists()
+    for council_id, published in sif.values_list("council_id", "published_date"):
+        assert sif.filter(council_id=council_id, published_date=published).count() == 1
+
+
+def test_birminghams_page_and_chart_show_its_2014_and_2016_sif_grades(loaded, client):
+    response = client.get("/councils/birmingham/")
+    sif = [e["inspection"] for e in response.context["timeline"] if e["inspection"].framework == Framework.SIF]
+    assert {i.start_date.year for i in sif if list(i.judgements.all())} >= {2014, 2016}
+    xs = {x for trace in response.context["grade_chart"].figure["data"] for x in trace["x"]}
+    assert {"2014-03-18", "2016-09-12"} <= xs
+
+
+def test_findings_for_every_council_with_a_report_and_neglect_found_across_many(loaded, client):
+    urns = {record["urn"] for record in archive_reports() if record["findings"]}
+    with_findings = set(
+        Council.objects.filter(inspections__findings__isnull=False).values_list("ofsted_urn", flat=True).distinct()
+    )
+    assert urns - with_findings == set()
+    response = client.get("/findings/", {"q": "neglect"})
+    councils = {finding.inspection.council_id for finding in response.context["filterset"].qs}
+    assert len(councils) >= 40
+
+
+def test_the_overview_counts_sif_to_ilacs_transitions(loaded):
+    from inspections import grades  # noqa: PLC0415
+
+    pairs = grades.with_previous(grades.counted_judgements().filter(area=Area.OVERALL_EFFECTIVENESS)).exclude(
+        previous_grade=None
+    )
+    sif_ids = set(Inspection.objects.filter(framework=Framework.SIF).values_list("pk", flat=True))
+    across = [p for p in pairs.values_list("previous_inspection_id", "inspection__framework") if p[0] in sif_ids and p[1] == Framework.ILACS]
+    assert len(across) >= 100

@@ -8,15 +8,15 @@ from councils.models import Council, CouncilAlias, StatisticalNeighbour
 from inspections.importers.dfe_indicators_csv import import_indicators_csv
 from inspections.importers.ilacs_history_csv import import_ilacs_history_csv
 from inspections.importers.ofsted_outcomes_ods import import_outcomes_spreadsheet
-from inspections.models import Inspection, Judgement, KeyFigure, Source
+from inspections.models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Source
 
 from .conftest import CHILD_PROTECTION_CSV, HISTORY_CSV, LOOKED_AFTER_CSV, OUTCOMES_ODS, WORKFORCE_CSV
 
 
 def counts():
-    models = (Council, CouncilAlias, StatisticalNeighbour, Source, Inspection, Judgement, KeyFigure)
+    models = (Council, CouncilAlias, StatisticalNeighbour, Source, Inspection, Judgement, Finding, Disagreement, KeyFigure)
     rows = {model.__name__: model.objects.count() for model in models}
-    history = {f"history of {model.__name__}": model.history.count() for model in (Council, Inspection, Judgement, KeyFigure)}
+    history = {f"history of {model.__name__}": model.history.count() for model in (Council, Inspection, Judgement, Finding, KeyFigure)}
     links = {"inspection sources": Inspection.sources.through.objects.count(), "successors": Council.successors.through.objects.count()}
     return rows | history | links
 
@@ -30,7 +30,7 @@ def test_load_data_twice_changes_nothing_and_says_so(db):
     assert counts() == after_first
     text = second.getvalue()
     summaries = text.count("Summary for ")
-    assert summaries == 6  # the reference file, the spreadsheet, the history CSV, three indicator files
+    assert summaries == 7  # the reference file, the spreadsheet, the history CSV, the report archive, three indicator files
     assert text.count("Nothing changed") == summaries
     for line in text.splitlines():
         if line.strip().startswith(("created:", "updated:")):
