@@ -39,6 +39,8 @@ class RegionField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         text = str(value).strip()
+        if "\x00" in text:  # no region is called that, and PostgreSQL refuses the character in a query
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         matches = list(self.queryset.filter(Q(code__iexact=text) | Q(name__iexact=text))[:2])
         if len(matches) != 1:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
