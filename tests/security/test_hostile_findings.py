@@ -9,7 +9,7 @@ from tests.security.hostile import ALLOWED_STATUSES, HOSTILE_SETTINGS, get, quer
 pytestmark = pytest.mark.django_db
 
 PARAMETERS = {
-    "q", "said_by", "kind", "area", "council", "region", "la_type", "framework", "event_type", "sort", "page",
+    "q", "said_by", "year", "kind", "area", "council", "region", "la_type", "framework", "event_type", "sort", "page",
     "start_date_after", "start_date_before",
 }  # fmt: skip
 
