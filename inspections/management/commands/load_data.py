@@ -39,11 +39,13 @@ def load_fixture_keeping_edits(path):
             model = type(obj)
             same_document = False
             if model is Source and obj.pk is None and obj.document:
-                existing_pk = Source.objects.filter(document=obj.document).values_list("pk", flat=True).first()
+                existing_pk = Source.objects.filter(document=obj.document).order_by().values_list("pk", flat=True).first()
                 if existing_pk is not None:
                     obj.pk = existing_pk  # the importer's source for the same document becomes the fixture's
                     same_document = True
-            existing = model._default_manager.filter(pk=obj.pk).first() if obj.pk is not None else None
+            # order_by(): a plain primary-key lookup, not the model's default ordering, whose joins can send
+            # PostgreSQL to a full scan while a large load is still uncounted in its statistics.
+            existing = model._default_manager.filter(pk=obj.pk).order_by().first() if obj.pk is not None else None
             if model is KeyFigure and existing is not None and existing.source_id != obj.source_id:
                 # The same figure as another source gives it: merged into that one, both sources kept.
                 if existing.merge(obj):
