@@ -142,10 +142,10 @@ class InspectionWriter:
             self.official_source_ids.add(source.pk)
         self.disagreements = {}
         self.known_disagreements = set(
-            Disagreement.objects.values_list("inspection_id", "subject", "other_source_id")
+            Disagreement.objects.order_by().values_list("inspection_id", "subject", "other_source_id")
         )
         judgements = defaultdict(dict)
-        for judgement in Judgement.objects.all():
+        for judgement in Judgement.objects.order_by():
             judgements[judgement.inspection_id][judgement.area] = judgement
         links = defaultdict(set)
         for inspection_id, source_id in Inspection.sources.through.objects.values_list("inspection_id", "source_id"):

@@ -187,7 +187,7 @@ def import_report_archive(path, *, progress_stream=None, show_progress=None):
         if not len(councils):
             raise ImportFileError("no councils in the database: run import_councils first", path)
         sources = {}
-        for source in Source.objects.filter(kind=Source.Kind.OFSTED_REPORT).exclude(sha256=""):
+        for source in Source.objects.filter(kind=Source.Kind.OFSTED_REPORT).exclude(sha256="").order_by():
             sources[source.sha256] = sources[source.key] = source
         read, seen = [], set()
         for number, record in lines:
@@ -218,7 +218,8 @@ def import_report_archive(path, *, progress_stream=None, show_progress=None):
 def _attach_findings(writer, applied, summary):
     inspection_ids = {held.inspection.pk for held, _source, _findings in applied}
     held_keys = set(
-        Finding.objects.filter(inspection_id__in=inspection_ids).values_list("inspection_id", "kind", "order")
+        # order_by(): no default ordering, whose joins would sort thousands of findings for nothing.
+        Finding.objects.filter(inspection_id__in=inspection_ids).order_by().values_list("inspection_id", "kind", "order")
     )
     new = []
     for held, source, findings in applied:
