@@ -13,7 +13,7 @@ from . import grades
 from .frameworks import Area, Grade, areas_for, grades_for, rules_for_browser
 from .importers.report_import import import_report
 from .importers.report_pdf import ReportError
-from .models import Finding, Inspection, Judgement, KeyFigure, Source
+from .models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Source
 from .restore import deleted_inspections, restore_inspection
 
 
@@ -94,6 +94,29 @@ class FindingInline(admin.StackedInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 100})}}
 
 
+class DisagreementInline(admin.TabularInline):
+    """Where the sources differ on this inspection, as the importers found it; the record keeps the first value.
+
+    Read only: the importers write these from the files, and a re-import would bring back a deleted one. An
+    editor settles a disagreement by correcting the record above (with a note saying which source is right).
+    """
+
+    model = Disagreement
+    fk_name = "inspection"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["subject_label", "kept_value", "kept_source", "other_value", "other_source"]
+    verbose_name = "disagreement between sources"
+    verbose_name_plural = "sources disagree"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="subject")
+    def subject_label(self, obj):
+        return obj.subject_label
+
+
 @admin.register(Inspection)
 class InspectionAdmin(TrackerAdmin):
     list_display = ["council", "event_type", "framework", "start_date", "end_date", "lead_inspector", "status"]
@@ -104,7 +127,7 @@ class InspectionAdmin(TrackerAdmin):
     autocomplete_fields = ["council", "sources"]
     readonly_fields = ["origin", "created", "updated"]
     list_select_related = ["council"]
-    inlines = [JudgementInline, FindingInline]
+    inlines = [JudgementInline, FindingInline, DisagreementInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["council", ("event_type", "framework"), "theme", "visit_number", "status"]}),
@@ -226,6 +249,28 @@ class JudgementAdmin(TrackerAdmin):
     @admin.display(description="change", ordering="change")
     def change(self, obj):
         return grades.GradeChange(obj.change).label
+
+
+@admin.register(Disagreement)
+class DisagreementAdmin(admin.ModelAdmin):
+    """Every place the sources differ, across councils: the editors' list of facts to check against the reports."""
+
+    list_display = ["inspection", "subject_label", "kept_value", "kept_source", "other_value", "other_source"]
+    list_filter = ["subject", "other_source__kind"]
+    search_fields = ["inspection__council__name", "kept_value", "other_value"]
+    search_help_text = "Council, or either value."
+    list_select_related = ["inspection__council", "kept_source", "other_source"]
+    readonly_fields = ["inspection", "subject", "kept_value", "kept_source", "other_value", "other_source"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="subject", ordering="subject")
+    def subject_label(self, obj):
+        return obj.subject_label
 
 
 @admin.register(Finding)

@@ -6,7 +6,7 @@ import factory
 
 from councils.models import Council, Region, StatisticalNeighbour
 from inspections.frameworks import EventType, Framework, Grade
-from inspections.models import Finding, Inspection, Judgement, KeyFigure, Source
+from inspections.models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Source
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -86,6 +86,20 @@ class FindingFactory(factory.django.DjangoModelFactory):
     kind = Finding.Kind.WHAT_NEEDS_TO_IMPROVE
     text = factory.Sequence(lambda n: f"The quality of plans for children, point {n}.")
     order = factory.Sequence(lambda n: n + 1)
+
+
+class DisagreementFactory(factory.django.DjangoModelFactory):
+    """The report names another lead inspector than Ofsted's statistics, which the record keeps."""
+
+    class Meta:
+        model = Disagreement
+
+    inspection = factory.SubFactory(InspectionFactory)
+    subject = "lead_inspector"
+    kept_value = "A. Inspector"
+    kept_source = factory.SubFactory(SourceFactory, kind=Source.Kind.OFSTED_STATISTICS)
+    other_value = "B. Inspector"
+    other_source = factory.SubFactory(SourceFactory)
 
 
 class KeyFigureFactory(factory.django.DjangoModelFactory):
