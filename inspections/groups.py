@@ -9,6 +9,8 @@ VIEWERS = "Viewers"
 
 RECORD_MODELS = ["inspections.inspection", "inspections.source", "inspections.keyfigure"]
 INLINE_MODELS = ["inspections.judgement", "inspections.finding"]
+# Written by the importers (where sources disagree) and read-only in the admin for everyone.
+IMPORTED_MODELS = ["inspections.disagreement"]
 REFERENCE_MODELS = [
     "councils.council",
     "councils.region",
@@ -22,9 +24,9 @@ GROUP_PERMISSIONS = {
     EDITORS: {
         **{model: ["view", "add", "change"] for model in RECORD_MODELS},
         **{model: ["view", "add", "change", "delete"] for model in INLINE_MODELS},
-        **{model: ["view"] for model in REFERENCE_MODELS},
+        **{model: ["view"] for model in IMPORTED_MODELS + REFERENCE_MODELS},
     },
-    VIEWERS: {model: ["view"] for model in RECORD_MODELS + INLINE_MODELS + REFERENCE_MODELS},
+    VIEWERS: {model: ["view"] for model in RECORD_MODELS + INLINE_MODELS + IMPORTED_MODELS + REFERENCE_MODELS},
 }
 
 

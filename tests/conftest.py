@@ -19,8 +19,9 @@ Notes:
   the server thread sees it) and every table is flushed after the test.
 * Playwright's sync API keeps an asyncio event loop running in the main
   thread, which trips Django's async-unsafe check; the ``browser`` fixture
-  sets ``DJANGO_ALLOW_ASYNC_UNSAFE`` while Playwright runs. Browser tests are
-  run after all other tests so the rest of the suite keeps the check.
+  sets ``DJANGO_ALLOW_ASYNC_UNSAFE`` while Playwright runs (one test file) and
+  stops Playwright after it. Browser tests also run after all other tests of a
+  process, so that most of the suite keeps the check.
 * We never download a browser (no ``playwright install``): Debian's
   ``chromium`` package is used, installed with apt when missing.
 """
@@ -92,9 +93,14 @@ def chromium_path() -> Path:
     return CHROMIUM_PATH
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
-    """One headless Chromium for the whole session (Playwright sync API)."""
+    """A headless Chromium for a test file (Playwright sync API).
+
+    Per file, not per session: with the suite spread over processes (pytest-xdist, by file), a process
+    may run a file of ordinary tests after a browser test, and must do so with Playwright's loop stopped
+    and Django's async check back on.
+    """
     from playwright.sync_api import sync_playwright
 
     # Set before Playwright starts its loop; restored when the browser closes.

@@ -24,6 +24,8 @@ def inspection_form(council, **overrides):
         "judgements-INITIAL_FORMS": "0",
         "findings-TOTAL_FORMS": "0",
         "findings-INITIAL_FORMS": "0",
+        "disagreements-TOTAL_FORMS": "0",
+        "disagreements-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from councils.models import CouncilAlias
 from inspections.exports import DATASETS
 from inspections.groups import EDITORS, GROUP_PERMISSIONS, VIEWERS
+from tests.factories import DisagreementFactory
 from tests.security.conftest import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +38,13 @@ POLICY = {
         "inspections.inspection": VIEW, "inspections.judgement": VIEW, "inspections.finding": VIEW,
         "inspections.source": VIEW, "inspections.keyfigure": VIEW, "councils.council": VIEW,
         "councils.region": VIEW, "councils.councilalias": VIEW, "councils.statisticalneighbour": VIEW,
+        "inspections.disagreement": VIEW,
     },
     "editor": {
         "inspections.inspection": EDIT, "inspections.judgement": EDIT_AND_DELETE,
         "inspections.finding": EDIT_AND_DELETE, "inspections.source": EDIT, "inspections.keyfigure": EDIT,
         "councils.council": VIEW, "councils.region": VIEW, "councils.councilalias": VIEW,
-        "councils.statisticalneighbour": VIEW,
+        "councils.statisticalneighbour": VIEW, "inspections.disagreement": VIEW,
     },
 }  # fmt: skip
 
@@ -56,11 +58,16 @@ CUSTOM_ADMIN_VIEWS = {
 # django-axes' records of logins: written by axes alone; superusers may read and delete them (to lift a
 # lockout), nobody may add one, and their every field is read-only.
 LOGIN_RECORDS = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+# Where sources disagree, as the importers found it: nobody adds or edits one in the admin (an editor
+# corrects the inspection instead); superusers may delete one.
+IMPORTED_RECORDS = {"inspections.disagreement"}
 
 
 def may(role, model_label, action):
     """Whether the policy lets `role` do `action` (view/add/change/delete) to the model."""
     if model_label in LOGIN_RECORDS and action == "add":
+        return False
+    if model_label in IMPORTED_RECORDS and action in ("add", "change"):
         return False
     if role == "superuser":
         return True
@@ -91,6 +98,7 @@ def all_url_names():
 def record(history):
     """One row of every model the admin shows, including login records and a history entry."""
     CouncilAlias.objects.create(council=history.council, kind=CouncilAlias.Kind.NAME, value="LBTH")
+    DisagreementFactory(inspection=history.short)
     client = Client()
     User.objects.create_user("someone", password="correct horse battery staple", is_staff=True)
     client.post(reverse("admin:login"), {"username": "nobody", "password": "wrong"})
