@@ -130,15 +130,19 @@ def test_an_overlapping_inspection_is_reported_with_its_differences(tower_hamlet
         Area.LEADERSHIP.label,
         Area.HELP_AND_PROTECTION.label,
         Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS.label,
-        "number of points to improve",
+        "points to improve",
+        "report URL",
+        "summary",
     }
     assert (differing["start date"].in_database, differing["start date"].in_report) == ("11 June 2019", "10 June 2019")
     assert (differing["Overall effectiveness"].in_database, differing["Overall effectiveness"].in_report) == (
         "Outstanding",
         "Good",
     )
-    points = differing["number of points to improve"]
+    points = differing["points to improve"]
     assert (points.in_database, points.in_report) == ("0", "3")
+    assert points.listed_in_report[0].startswith("The quality of plans for children in need")
+    assert differing["report URL"].in_report == "https://files.ofsted.gov.uk/v1/file/50094564"
     assert saved_rows() == before
 
 
