@@ -60,6 +60,7 @@ def undated_kent_sif(kent):
         start_date=None,
         published_date=None,
         not_before=datetime.date(2016, 1, 1),
+        date_precision="year",  # as imprecise as a record can be: applying the report's dates makes it "day"
         lead_inspector="",
         status=Inspection.Status.PUBLISHED,
     )
