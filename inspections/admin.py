@@ -10,6 +10,8 @@ from django.urls import path, reverse
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from councils.models import Council
+
 from . import grades
 from .frameworks import Area, Grade, areas_for, grades_for, rules_for_browser
 from .importers.report_import import (
@@ -22,8 +24,6 @@ from .importers.report_import import (
     validation_message,
 )
 from .importers.report_pdf import ParsedReport, ReportError
-from councils.models import Council
-
 from .models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Source
 from .restore import deleted_inspections, restore_inspection
 
@@ -116,9 +116,13 @@ class ReadingForm(forms.Form):
                 raise ValueError("a reading for another step")
             uploaded = UploadedReport(report, council, str(data["file_name"]), str(data["sha256"]))
         except signing.SignatureExpired:
-            raise forms.ValidationError("This reading of the report is more than six hours old: upload the report again.") from None
+            raise forms.ValidationError(
+                "This reading of the report is more than six hours old: upload the report again."
+            ) from None
         except (signing.BadSignature, ValueError, KeyError, TypeError, Council.DoesNotExist):
-            raise forms.ValidationError("This page's reading of the report was altered or is damaged: upload the report again.") from None
+            raise forms.ValidationError(
+                "This page's reading of the report was altered or is damaged: upload the report again."
+            ) from None
         return uploaded, inspections
 
 
@@ -229,9 +233,8 @@ class InspectionAdmin(TrackerAdmin):
             else:
                 if len(candidates) == 1:
                     return self._differences_page(request, uploaded, candidates[0])
-                return self._import_page(
-                    request, uploaded=uploaded, candidates=candidates, reading=ReadingForm.sign(uploaded, candidates, "choose")
-                )
+                reading = ReadingForm.sign(uploaded, candidates, "choose")
+                return self._import_page(request, uploaded=uploaded, candidates=candidates, reading=reading)
         return self._import_page(request, form=form)
 
     def _choose_inspection(self, request):

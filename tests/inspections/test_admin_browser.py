@@ -1,12 +1,14 @@
-"""An editor's whole round in a real browser: sign in, read a report PDF, see a bad grade refused, publish."""
+"""An editor's whole round in a real browser: sign in, read a report PDF, see a bad grade refused, publish; and
+apply differences a re-read report shows."""
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 
+from inspections.frameworks import EventType, Framework
 from inspections.groups import EDITORS, setup_groups
 from inspections.models import Inspection
-from tests.factories import CouncilFactory
+from tests.factories import CouncilFactory, InspectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,9 +81,6 @@ def test_judgement_menus_follow_the_framework_and_date(live_server, page, admin_
 
 
 def test_editor_applies_two_differences_from_a_report(live_server, page, editor, screenshot_dir):
-    from inspections.frameworks import EventType, Framework  # noqa: PLC0415
-    from tests.factories import InspectionFactory  # noqa: PLC0415
-
     kent = CouncilFactory(name="Kent", slug="kent")
     undated = InspectionFactory(
         council=kent, event_type=EventType.FULL_INSPECTION, framework=Framework.SIF, start_date=None,

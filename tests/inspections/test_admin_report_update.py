@@ -12,10 +12,20 @@ from django.urls import reverse
 from inspections.admin import ReadingForm
 from inspections.frameworks import Area, EventType, Framework, Grade
 from inspections.importers import report_import
-from inspections.importers.report_import import import_report, matching_inspections, read_report
+from inspections.importers.report_import import (
+    import_report,
+    matching_inspections,
+    read_report,
+)
 from inspections.importers.report_pdf import parse_report
 from inspections.models import Finding, Inspection, Judgement, Source
-from tests.factories import CouncilFactory, FindingFactory, InspectionFactory, JudgementFactory, SourceFactory
+from tests.factories import (
+    CouncilFactory,
+    FindingFactory,
+    InspectionFactory,
+    JudgementFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +188,7 @@ def test_every_shipped_report_uploaded_again_offers_an_update_and_adds_no_row(ed
     assert response.status_code == 200
     assert response.context["inspection"] == inspection
     assert offered(response)["lead_inspector"] is True
-    assert f'value="lead_inspector"' in response.content.decode()
+    assert 'value="lead_inspector"' in response.content.decode()
     assert (Inspection.objects.count(), Judgement.objects.count(), Finding.objects.count(), Source.objects.count()) == rows
     assert council.inspections.count() == 1
 

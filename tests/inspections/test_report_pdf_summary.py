@@ -6,7 +6,12 @@ import pytest
 from django.conf import settings
 
 from inspections.frameworks import Framework
-from inspections.importers.report_pdf import Lines, ParsedReport, parse_report, summary_paragraph
+from inspections.importers.report_pdf import (
+    Lines,
+    ParsedReport,
+    parse_report,
+    summary_paragraph,
+)
 
 REPORTS = settings.FIXTURES_DIR / "reports"
 
@@ -21,17 +26,17 @@ def sentences(text):
         (
             "sample/dorset_published-2021-11-19.pdf",  # ILACS: the first paragraph after the judgement table
             "Services for children and families in Dorset are of good quality and are continuing to improve.",
-            "Strong political and corporate commitment to the improvement agenda supports an environment where good "
-            "social work can flourish, and children are increasingly better protected.",
+            ("Strong political and corporate commitment to the improvement agenda supports an environment where good "
+            "social work can flourish, and children are increasingly better protected."),
         ),
         (
             "sample/birmingham_published-2019-01-17.pdf",  # ILACS 2018: a line broken at "re-vitalisation"
-            "The local authority, the shadow board, and since its inception in April 2018, Birmingham Children’s "
+            ("The local authority, the shadow board, and since its inception in April 2018, Birmingham Children’s "
             "Trust (BCT), have made progress from a low base in improving the quality of services to children and "
-            "families.",
-            "The delegation of statutory functions to BCT has enabled the re-vitalisation of both practice and "
+            "families."),
+            ("The delegation of statutory functions to BCT has enabled the re-vitalisation of both practice and "
             "working culture, and, as a result, progress has been made in improving the experiences and progress of "
-            "children.",
+            "children."),
         ),
         (
             "sample/kent_published-2017-06-13.pdf",  # SIF: the first paragraph under "Executive summary"
@@ -40,12 +45,12 @@ def sentences(text):
         ),
         (
             "tower-hamlets/tower-hamlets_published-2017-04-07.pdf",
-            "There are widespread and serious failures in the services provided to children who need help and "
-            "protection in Tower Hamlets.",
-            "In addition, as a result of identifying current risks to children, inspectors requested that the local "
+            ("There are widespread and serious failures in the services provided to children who need help and "
+            "protection in Tower Hamlets."),
+            ("In addition, as a result of identifying current risks to children, inspectors requested that the local "
             "authority review several aspects of the service urgently, including private fostering arrangements, "
             "care leavers in custody, the arrangements for the Public Law Outline (PLO) and the psychosocial team "
-            "meetings.",
+            "meetings."),
         ),
     ],
 )
