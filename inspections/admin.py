@@ -1,18 +1,29 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from councils.models import Council
+
 from . import grades
 from .frameworks import Area, Grade, areas_for, grades_for, rules_for_browser
-from .importers.report_import import import_report
-from .importers.report_pdf import ReportError
+from .importers.report_import import (
+    UploadedReport,
+    apply_differences,
+    create_draft,
+    differences,
+    matching_inspections,
+    read_report,
+    validation_message,
+)
+from .importers.report_pdf import ParsedReport, ReportError
 from .models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Source
 from .restore import deleted_inspections, restore_inspection
 
@@ -66,6 +77,53 @@ class ReportUploadForm(forms.Form):
                 f"This file is {report.size / 1e6:.1f} MB; reports are at most {limit / 1e6:.0f} MB.", code="too_big"
             )
         return report
+
+
+class ReadingForm(forms.Form):
+    """A report's reading carried from one step of the import to the next: signed, so it cannot be altered, and
+    dated, so an old page cannot apply it. Holds the reading, its council, the file's name and SHA-256, and the
+    inspection(s) it was matched to."""
+
+    SALT = "inspections.report-import"
+    MAX_AGE = 6 * 60 * 60  # seconds: a working day's import, not a page left open for a week
+
+    reading = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, purpose, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.purpose = purpose
+
+    @classmethod
+    def sign(cls, uploaded, inspections, purpose):
+        """purpose: "choose" (among several inspections) or "apply" (differences to the one)."""
+        data = {
+            "purpose": purpose,
+            "report": uploaded.report.as_data(),
+            "council": uploaded.council.pk,
+            "file_name": uploaded.file_name,
+            "sha256": uploaded.sha256,
+            "inspections": [inspection.pk for inspection in inspections],
+        }
+        return signing.dumps(data, salt=cls.SALT, compress=True)
+
+    def clean_reading(self):
+        try:
+            data = signing.loads(self.cleaned_data["reading"], salt=self.SALT, max_age=self.MAX_AGE)
+            report = ParsedReport.from_data(data["report"])
+            council = Council.objects.get(pk=data["council"])
+            inspections = [int(pk) for pk in data["inspections"]]
+            if data["purpose"] != self.purpose or (self.purpose == "apply" and len(inspections) != 1):
+                raise ValueError("a reading for another step")
+            uploaded = UploadedReport(report, council, str(data["file_name"]), str(data["sha256"]))
+        except signing.SignatureExpired:
+            raise forms.ValidationError(
+                "This reading of the report is more than six hours old: upload the report again."
+            ) from None
+        except (signing.BadSignature, ValueError, KeyError, TypeError, Council.DoesNotExist):
+            raise forms.ValidationError(
+                "This page's reading of the report was altered or is damaged: upload the report again."
+            ) from None
+        return uploaded, inspections
 
 
 class JudgementInline(admin.TabularInline):
@@ -154,31 +212,114 @@ class InspectionAdmin(TrackerAdmin):
         ] + super().get_urls()
 
     def import_report_view(self, request):
-        """Upload an Ofsted report PDF: a new inspection becomes a draft to check; a known one shows what differs."""
+        """Upload an Ofsted report PDF: a new inspection becomes a draft to check; for one already recorded, the
+        editor applies the differences they choose; where several may be the one, the editor says which."""
+        step = request.POST.get("step", "read") if request.method == "POST" else "read"
+        if step == "apply":
+            return self._apply_report(request)
         if not self.has_add_permission(request):
             raise PermissionDenied
+        if step == "choose":
+            return self._choose_inspection(request)
         form = ReportUploadForm(request.POST or None, request.FILES or None)
-        result = None
         if request.method == "POST" and form.is_valid():
             try:
-                result = import_report(form.cleaned_data["report"], user=request.user)
+                uploaded = read_report(form.cleaned_data["report"])
+                candidates = matching_inspections(uploaded)
+                if not candidates:
+                    return self._draft_made(request, create_draft(uploaded, request.user))
             except ReportError as error:
                 form.add_error("report", str(error))
             else:
-                if result.created:
-                    self.message_user(
-                        request,
-                        f"Read the report into a draft: check every field against the PDF, then publish it. "
-                        f"({result.describe()})",
-                        messages.SUCCESS,
-                    )
-                    return redirect(reverse("admin:inspections_inspection_change", args=[result.inspection.pk]))
+                if len(candidates) == 1:
+                    return self._differences_page(request, uploaded, candidates[0])
+                reading = ReadingForm.sign(uploaded, candidates, "choose")
+                return self._import_page(request, uploaded=uploaded, candidates=candidates, reading=reading)
+        return self._import_page(request, form=form)
+
+    def _choose_inspection(self, request):
+        reading = ReadingForm(request.POST, purpose="choose")
+        if not reading.is_valid():
+            return self._import_page(request, problems=reading.errors["reading"])
+        uploaded, candidate_ids = reading.cleaned_data["reading"]
+        chosen = request.POST.get("inspection", "")
+        if chosen == "new":
+            try:
+                return self._draft_made(request, create_draft(uploaded, request.user))
+            except ReportError as error:
+                return self._import_page(request, problems=[str(error)])
+        candidates = list(Inspection.objects.filter(pk__in=candidate_ids).select_related("council").order_by("pk"))
+        inspection = next((candidate for candidate in candidates if str(candidate.pk) == chosen), None)
+        if inspection is None:
+            return self._import_page(
+                request,
+                uploaded=uploaded,
+                candidates=candidates,
+                reading=request.POST["reading"],
+                problems=["Choose the inspection the report is about, or say it is a different inspection."],
+            )
+        return self._differences_page(request, uploaded, inspection)
+
+    def _apply_report(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        reading = ReadingForm(request.POST, purpose="apply")
+        if not reading.is_valid():
+            return self._import_page(request, problems=reading.errors["reading"])
+        uploaded, (inspection_id,) = reading.cleaned_data["reading"]
+        inspection = Inspection.objects.filter(pk=inspection_id).select_related("council").first()
+        if inspection is None:
+            return self._import_page(request, problems=["The inspection has been deleted since the report was read."])
+        if not self.has_change_permission(request, inspection):
+            raise PermissionDenied
+        chosen = request.POST.getlist("apply")
+        if not chosen:
+            return self._differences_page(request, uploaded, inspection, ["Tick the differences to apply."])
+        try:
+            applied = apply_differences(inspection, uploaded, chosen, request.user)
+        except ValidationError as error:
+            inspection.refresh_from_db()
+            problem = f"Nothing was saved: {validation_message(error)}"
+            return self._differences_page(request, uploaded, inspection, [problem])
+        except IntegrityError as error:
+            inspection.refresh_from_db()
+            return self._differences_page(request, uploaded, inspection, [f"Nothing was saved: {error}."])
+        if not applied:
+            problem = "The ticked differences no longer hold (the inspection has changed since): nothing was saved."
+            return self._differences_page(request, uploaded, inspection, [problem])
+        self.message_user(
+            request,
+            f"{uploaded.change_reason}: " + ", ".join(difference.field for difference in applied) + ".",
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:inspections_inspection_change", args=[inspection.pk]))
+
+    def _draft_made(self, request, inspection):
+        self.message_user(
+            request,
+            f"Read the report into a draft: check every field against the PDF, then publish it. ({inspection})",
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:inspections_inspection_change", args=[inspection.pk]))
+
+    def _differences_page(self, request, uploaded, inspection, problems=()):
+        return self._import_page(
+            request,
+            uploaded=uploaded,
+            inspection=inspection,
+            differences=differences(inspection, uploaded),
+            reading=ReadingForm.sign(uploaded, [inspection], "apply"),
+            problems=problems,
+            can_apply=self.has_change_permission(request, inspection),
+        )
+
+    def _import_page(self, request, **context):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Import an Ofsted report",
-            "form": form,
-            "result": result,
+            "form": context.pop("form", None) or ReportUploadForm(),
+            **context,
         }
         return TemplateResponse(request, "admin/inspections/inspection/import_report.html", context)
 

@@ -110,9 +110,22 @@ def _record(line, row, councils, summary):
     )
 
 
+def read_table(path):
+    return read_csv_table(path, REQUIRED_COLUMNS, "the per-report inspection history")
+
+
+def history_records(path, councils, summary=None):
+    """Each row the importer can read, as the InspectionRecord it makes of it; rows it refuses are left out."""
+    summary = summary or ImportSummary(path)
+    for line, row in read_table(path).rows:
+        record = _record(line, row, councils, summary)
+        if record is not None:
+            yield record
+
+
 def import_ilacs_history_csv(path, *, progress_stream=None, show_progress=None):
     """Create or update inspections and judgements from the per-report history CSV."""
-    table = read_csv_table(path, REQUIRED_COLUMNS, "the per-report inspection history")
+    table = read_table(path)
     summary = ImportSummary(path)
     progress = Progress(len(table.rows), f"Reports from {summary.name}", progress_stream, show_progress)
     with transaction.atomic():

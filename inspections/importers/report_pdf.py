@@ -63,6 +63,7 @@ class ParsedReport:
     visits: tuple = ()  # (first day, last day) of each visit: two when Ofsted paused the inspection and came back
     not_judged: tuple = ()  # Area values the report's table marks "Not judged"
     warnings: tuple = ()  # what the reader noticed and a person checking the reading should know, one line each
+    summary: str = ""  # the report's own summary paragraph (summary_paragraph), or "" where none was found
 
     def grade_for(self, area):
         return dict(self.judgements).get(area)
@@ -70,6 +71,47 @@ class ParsedReport:
     @property
     def what_needs_to_improve(self):
         return tuple(point for point in self.findings if point.kind == WHAT_NEEDS_TO_IMPROVE)
+
+    def as_data(self):
+        """The reading as plain JSON data (dates as ISO text), so it can travel in a signed form field."""
+        return {
+            **{name: getattr(self, name) for name in ("council_name", "framework", "event_type", "lead_inspector")},
+            **{name: iso(getattr(self, name)) for name in ("start_date", "end_date", "published_date")},
+            "judgements": [list(pair) for pair in self.judgements],
+            "findings": [[point.text, point.area, point.kind, point.page] for point in self.findings],
+            "title": self.title,
+            "visits": [[iso(first), iso(last)] for first, last in self.visits],
+            "not_judged": list(self.not_judged),
+            "warnings": list(self.warnings),
+            "summary": self.summary,
+        }
+
+    @classmethod
+    def from_data(cls, data):
+        """The reading as_data() gave; raises ValueError on data it did not make."""
+        try:
+            return cls(
+                **{name: str(data[name]) for name in ("council_name", "framework", "event_type", "lead_inspector")},
+                start_date=datetime.date.fromisoformat(data["start_date"]),
+                end_date=datetime.date.fromisoformat(data["end_date"]),
+                published_date=datetime.date.fromisoformat(data["published_date"]) if data["published_date"] else None,
+                judgements=tuple((str(area), str(grade)) for area, grade in data["judgements"]),
+                findings=tuple(
+                    ImprovementPoint(str(text), str(area), str(kind), int(page) if page is not None else None)
+                    for text, area, kind, page in data["findings"]
+                ),
+                title=str(data["title"]),
+                visits=tuple(tuple(map(datetime.date.fromisoformat, visit)) for visit in data["visits"]),
+                not_judged=tuple(map(str, data["not_judged"])),
+                warnings=tuple(map(str, data["warnings"])),
+                summary=str(data["summary"]),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"not a report reading: {error}") from None
+
+
+def iso(date):
+    return date.isoformat() if date else None
 
 
 def parse_report(source):
@@ -108,6 +150,7 @@ def parse_report(source):
         visits=tuple(visits),
         not_judged=tuple(not_judged),
         warnings=tuple(warnings),
+        summary=summary_paragraph(framework, lines),
     )
 
 
@@ -692,22 +735,27 @@ def is_table_line(line):
 
 
 def judgement_table(lines):
-    """(area, grade) pairs from the first run of table lines holding three or more judgements.
+    """(area, grade) pairs from the first run of table lines holding three or more judgements."""
+    return judgement_table_and_end(lines)[0]
+
+
+def judgement_table_and_end(lines):
+    """The judgement table's (area, grade) pairs and the index of the line after it; ([], None) without one.
 
     The run starts after the inspection dates, so the title ("...help and protection, children looked after and
     care leavers") is not read as the table.
     """
     start = next((i + 1 for i, line in enumerate(lines[:80]) if re.match(r"Inspection dates?\b", line, re.I)), 0)
     run = []
-    for line in lines[start : start + 120] + [""]:
+    for index, line in enumerate(lines[start : start + 120] + [""], start=start):
         if line and is_table_line(line):
             run.append(line)
             continue
         pairs = pair_areas_with_grades(" ".join(run))
         if len(pairs) >= 3:
-            return pairs
+            return pairs, index
         run = []
-    return []
+    return [], None
 
 
 def pair_areas_with_grades(text):
@@ -980,3 +1028,37 @@ def point_text(item):
         if not text.endswith("."):
             text += "."
     return re.sub(r"\s+", " ", text).strip()
+
+
+# The report's summary ---------------------------------------------------------------------------------------------
+
+SUMMARY_LINES = 60  # a summary paragraph runs to a dozen lines; the block searched for its end is bounded
+# A line ends a paragraph when it ends a sentence and is clearly shorter than the block's longest lines (the next
+# paragraph's first word would have fitted on it). The text carries no paragraph marks, so this is the evidence.
+PARAGRAPH_END_SHARE = 0.85
+SENTENCE_END = re.compile(r"[.!?][’”'\")]*$")
+
+
+def summary_paragraph(framework, lines):
+    """The report's own summary: an ILACS report's first paragraph after the judgement table (before "What needs
+    to improve"), a SIF report's first paragraph under "Executive summary". "" where it cannot be told."""
+    if framework == Framework.ILACS:
+        start = judgement_table_and_end(lines)[1]
+    else:
+        headings = (i for i, line in enumerate(lines[:200]) if re.fullmatch(r"Executive summary", line, re.I))
+        start = next((i + 1 for i in headings), None)
+    if start is None:
+        return ""
+    block = []
+    for line in lines[start : start + SUMMARY_LINES]:
+        if findings_heading(line) or SECTION_ENDS.search(line):
+            break
+        block.append(line)
+    if not block:
+        return ""
+    longest = max(len(line) for line in block)
+    for index, line in enumerate(block):
+        last_before_heading = index == len(block) - 1 and len(block) < SUMMARY_LINES
+        if SENTENCE_END.search(line) and (len(line) <= PARAGRAPH_END_SHARE * longest or last_before_heading):
+            return join_lines(block[: index + 1])
+    return ""

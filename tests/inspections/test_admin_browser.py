@@ -1,12 +1,14 @@
-"""An editor's whole round in a real browser: sign in, read a report PDF, see a bad grade refused, publish."""
+"""An editor's whole round in a real browser: sign in, read a report PDF, see a bad grade refused, publish; and
+apply differences a re-read report shows."""
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 
+from inspections.frameworks import EventType, Framework
 from inspections.groups import EDITORS, setup_groups
 from inspections.models import Inspection
-from tests.factories import CouncilFactory
+from tests.factories import CouncilFactory, InspectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +78,29 @@ def test_judgement_menus_follow_the_framework_and_date(live_server, page, admin_
     page.select_option("#id_framework", "safeguarding_lac_2009")
     page.select_option("#id_judgements-0-area", "safeguarding_overall")
     assert offered("#id_judgements-0-grade") == {"outstanding", "good", "adequate", "inadequate"}
+
+
+def test_editor_applies_two_differences_from_a_report(live_server, page, editor, screenshot_dir):
+    kent = CouncilFactory(name="Kent", slug="kent")
+    undated = InspectionFactory(
+        council=kent, event_type=EventType.FULL_INSPECTION, framework=Framework.SIF, start_date=None,
+        published_date=None, lead_inspector="",
+    )  # fmt: skip
+    page.goto(live_server.url + "/admin/login/?next=/admin/inspections/inspection/import-report/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+
+    page.set_input_files("#id_report", str(settings.FIXTURES_DIR / "reports" / "sample" / "kent_published-2017-06-13.pdf"))
+    page.get_by_role("button", name="Read the report").click()
+    assert "matches an inspection already in the database" in page.locator("#content-main").inner_text()
+    page.get_by_label("Apply start date").check()
+    page.get_by_label("Apply lead inspector").check()
+    page.screenshot(path=screenshot_dir / "admin-report-differences.png", full_page=True)
+    page.get_by_role("button", name="Apply the ticked differences").click()
+
+    assert "start date, lead inspector" in page.locator("ul.messagelist").inner_text()
+    undated.refresh_from_db()
+    assert str(undated.start_date) == "2017-03-06" and undated.lead_inspector == "Linda Steele"
+    assert undated.end_date is None  # not ticked
+    assert Inspection.objects.count() == 1

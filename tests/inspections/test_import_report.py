@@ -130,15 +130,19 @@ def test_an_overlapping_inspection_is_reported_with_its_differences(tower_hamlet
         Area.LEADERSHIP.label,
         Area.HELP_AND_PROTECTION.label,
         Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS.label,
-        "number of points to improve",
+        "points to improve",
+        "report URL",
+        "summary",
     }
     assert (differing["start date"].in_database, differing["start date"].in_report) == ("11 June 2019", "10 June 2019")
     assert (differing["Overall effectiveness"].in_database, differing["Overall effectiveness"].in_report) == (
         "Outstanding",
         "Good",
     )
-    points = differing["number of points to improve"]
+    points = differing["points to improve"]
     assert (points.in_database, points.in_report) == ("0", "3")
+    assert points.listed_in_report[0].startswith("The quality of plans for children in need")
+    assert differing["report URL"].in_report == "https://files.ofsted.gov.uk/v1/file/50094564"
     assert saved_rows() == before
 
 
@@ -251,3 +255,17 @@ def test_command_refusal_exits_non_zero_without_traceback(tower_hamlets, capsys,
 def test_call_command_raises_command_error_when_refused(tower_hamlets):
     with pytest.raises(CommandError, match="1 of 1 files refused"):
         call_command("import_report", str(HTML_PAGE))
+
+
+def test_command_lists_differences_and_leaves_applying_them_to_the_admin(tower_hamlets, capsys, monkeypatch):
+    inspection = import_report(REPORT_2019).inspection
+    inspection.lead_inspector = "Someone Else"
+    inspection.save()
+
+    code, out, _ = run_command(REPORT_2019, capsys=capsys, monkeypatch=monkeypatch)
+
+    assert code == 0
+    assert "lead inspector: Someone Else in the database, Marcie Taylor in the report" in out
+    assert "nothing changed (the admin's report import applies differences)" in out
+    inspection.refresh_from_db()
+    assert inspection.lead_inspector == "Someone Else" and Inspection.objects.count() == 1
