@@ -50,7 +50,7 @@ def test_the_request_limit_leaves_room_for_the_largest_report():
 
 def test_an_oversized_request_is_refused_before_it_is_read(editor_client, settings, no_parsing):
     settings.MAX_REQUEST_BYTES = 50_000
-    with mock.patch("inspections.admin.import_report", side_effect=AssertionError("the view ran")):
+    with mock.patch("inspections.admin.read_report", side_effect=AssertionError("the view ran")):
         response = upload(editor_client, b"%PDF-1.7\n" + b"0" * 60_000)
     assert response.status_code == 413
     assert "The file is too large" in response.content.decode()
