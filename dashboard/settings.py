@@ -27,6 +27,9 @@ REPORT_PARSE_SECONDS  wall-clock (and CPU) seconds reading one report PDF may ta
 REPORT_PARSE_MEMORY_MB  memory the process reading one report PDF may use (default 512)
 REPORT_PAGE_CONTENT_MAX_KB  largest decoded drawing instructions of one report page (default 1024)
 BACKUP_MAX_MB         largest backup `restore` reads, once decompressed (default 512)
+CACHE_URL             redis://host:port/db (or rediss://) to share cached pages and aggregates between
+                      workers and machines; unset, each worker keeps its own in memory (dashboard/page_cache.py)
+PAGE_CACHE_ENTRIES    rendered pages one worker keeps in memory without CACHE_URL (default 500)
 
 README.md's "Deploying" section says how they fit together.
 """
@@ -115,6 +118,9 @@ MIDDLEWARE = [
     "dashboard.middleware.AdminQueryGuardMiddleware",
     # Public pages and exports read from the replica, when there is one.
     "dashboard.middleware.ReadReplicaMiddleware",
+    # Public pages from the cache of rendered pages, and 304s for what a browser holds (dashboard/page_cache.py);
+    # after the replica middleware, so that the data version is read where the page is.
+    "dashboard.page_cache.PageCacheMiddleware",
     # A database that cannot be reached is a 503 page, not a traceback.
     "dashboard.middleware.DatabaseUnavailableMiddleware",
     # Counts failed logins and locks out after AXES_FAILURE_LIMIT; django-axes asks to be last.
@@ -184,6 +190,30 @@ for _database in DATABASES.values():
         _options.setdefault("keepalives_idle", DATABASE_KEEPALIVE_SECONDS)
         _options.setdefault("keepalives_interval", 10)
         _options.setdefault("keepalives_count", 3)
+
+# Two caches: "default" for the national aggregates (inspections/national_cache.py), "pages" for rendered
+# public pages (dashboard/page_cache.py), so that a crowd of distinct page addresses cannot push the
+# aggregates out. Keys carry the data version, so neither is ever cleared: old entries age out. In memory a
+# worker keeps at most PAGE_CACHE_ENTRIES pages of at most PAGE_CACHE_MAX_BYTES each, compressed.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 500)
+PAGE_CACHE_MAX_BYTES = 512 * 1024
+if not CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "national"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+        },
+    }
+elif CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        name: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": name}
+        for name in ("default", "pages")
+    }
+else:
+    raise ImproperlyConfigured(f"CACHE_URL must start with redis:// or rediss://, not {CACHE_URL.split(':')[0]!r}.")
 
 AUTHENTICATION_BACKENDS = [
     # Refuses logins while a lockout is in force; must come first.

@@ -824,6 +824,8 @@ class DataVersion(models.Model):
     """
 
     value = models.BigIntegerField(default=0)
+    # When the data last changed: the public pages' Last-Modified (dashboard/page_cache.py).
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"data version {self.value}"

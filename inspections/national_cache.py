@@ -22,10 +22,12 @@ between reads the old version and the new data, and the next one recomputes.
 """
 
 import secrets
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from .models import DataVersion
@@ -43,15 +45,26 @@ def _marked(connection):
     return any(func is _changed_in_transaction for _sids, func, _robust in connection.run_on_commit)
 
 
+class State(NamedTuple):
+    version: int
+    changed_at: object  # an aware datetime, or None before any change was recorded
+
+
 def version():
     """The current data version (0 before any change was recorded)."""
+    return state().version
+
+
+def state():
+    """The current data version and when the data last changed, in one query."""
     alias = router.db_for_read(DataVersion)
     connection = connections[alias]
     if connection.in_atomic_block and _marked(connection):
         # Read inside the transaction that made a change (a test, or a view that writes and then
         # reads): the next change in it must change the version again.
         connection.run_on_commit = [entry for entry in connection.run_on_commit if entry[1] is not _changed_in_transaction]
-    return DataVersion.objects.using(alias).filter(pk=1).values_list("value", flat=True).first() or 0
+    row = DataVersion.objects.using(alias).filter(pk=1).values_list("value", "changed_at").first()
+    return State(*row) if row else State(0, None)
 
 
 def invalidate(using=None):
@@ -62,14 +75,16 @@ def invalidate(using=None):
         if _marked(connection):
             return
         transaction.on_commit(_changed_in_transaction, using=alias)
-    value = secrets.randbits(62)
-    if not DataVersion.objects.using(alias).filter(pk=1).update(value=value):
-        DataVersion.objects.using(alias).bulk_create([DataVersion(pk=1, value=value)], ignore_conflicts=True)
+    value, now = secrets.randbits(62), timezone.now()
+    if not DataVersion.objects.using(alias).filter(pk=1).update(value=value, changed_at=now):
+        DataVersion.objects.using(alias).bulk_create(
+            [DataVersion(pk=1, value=value, changed_at=now)], ignore_conflicts=True
+        )
 
 
-def cached(name, compute, *, data_version=None, timeout=TIMEOUT):
+def cached(name, compute, *, timeout=TIMEOUT):
     """compute()'s value for this data version, from the cache when it is there."""
-    key = f"national:{name}:{version() if data_version is None else data_version}"
+    key = f"national:{name}:{version()}"
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
