@@ -34,6 +34,8 @@ from django.utils.regex_helper import _lazy_re_compile
 
 from inspections import national_cache
 
+from .health import DATABASE_ERRORS
+
 # Pages stored rendered (URL names in dashboard/urls.py).
 CACHED_PAGES = frozenset(
     {"overview", "council-list", "council-detail", "inspection-detail", "finding-search", "coverage", "export-index"}
@@ -73,7 +75,10 @@ class PageCacheMiddleware:
         name = request.resolver_match.url_name if request.resolver_match else None
         if request.method not in ("GET", "HEAD") or name not in CACHED_PAGES | CONDITIONAL_ONLY:
             return None
-        version, changed_at = national_cache.state()
+        try:
+            version, changed_at = national_cache.state()
+        except DATABASE_ERRORS:
+            return None  # the view meets the same error, and DatabaseUnavailableMiddleware answers it
         address = normalised_address(request)
         page = hashlib.sha256(f"{code_digest()}:{version}:{address}".encode()).hexdigest()
         validators = {

@@ -22,6 +22,8 @@ SESSION_IDLE_HOURS    an admin session ends after this many hours without a requ
 SECURE_SSL_REDIRECT   1/0: redirect http to https (default 1 when DEBUG is off)
 SECURE_HSTS_SECONDS   Strict-Transport-Security max-age (default one year when DEBUG is off)
 STATIC_ROOT           where collectstatic writes (default: staticfiles/ in the project folder)
+STATIC_COLLECTED      1/0: serve the collected, hashed and compressed static files (default 1 when DEBUG is
+                      off; `manage.py start` sets it)
 REPORT_UPLOAD_MAX_BYTES  largest report PDF the admin accepts (default 20 MB)
 REPORT_PARSE_SECONDS  wall-clock (and CPU) seconds reading one report PDF may take (default 20)
 REPORT_PARSE_MEMORY_MB  memory the process reading one report PDF may use (default 512)
@@ -238,16 +240,23 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Static files are served as production serves them (DEBUG off, and `manage.py start`, which sets
+# STATIC_COLLECTED=1): from STATIC_ROOT as collectstatic wrote them, under hashed names that browsers keep for
+# a year and precompressed, by WhiteNoise. Only a bare `runserver` while debugging (and the tests) reads them
+# from the source folders on each request.
+STATIC_COLLECTED = env_flag("STATIC_COLLECTED", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "dashboard.static_storage.CollectedStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+if STATIC_COLLECTED:
+    WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = False
 
 # -- Security ------------------------------------------------------------------------------------------
 # `python manage.py check --deploy` passes with DEBUG=0, a SECRET_KEY and ALLOWED_HOSTS set (tested).

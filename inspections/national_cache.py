@@ -24,6 +24,7 @@ between reads the old version and the new data, and the next one recomputes.
 import secrets
 from typing import NamedTuple
 
+from django.apps import apps as global_apps
 from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -97,7 +98,12 @@ def cached(name, compute, *, timeout=TIMEOUT):
 
 def _tracked(model):
     return (
-        model._meta.app_label in APPS and model is not DataVersion and not issubclass(model, HistoricalChanges)
+        model._meta.app_label in APPS
+        and model is not DataVersion
+        and not issubclass(model, HistoricalChanges)
+        # Not a migration's historical model: DataVersion may not have its present columns yet, and a
+        # release with a migration is a release of new code, which renders the pages afresh anyway.
+        and model._meta.apps is global_apps
     )
 
 

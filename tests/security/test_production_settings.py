@@ -90,7 +90,7 @@ def test_production_defaults():
     assert values["X_FRAME_OPTIONS"] == "DENY"
     default = values["DATABASES"]["default"]
     assert default["CONN_MAX_AGE"] > 0 and default["CONN_HEALTH_CHECKS"] is True
-    assert values["STORAGE"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert values["STORAGE"] == "dashboard.static_storage.CollectedStaticFilesStorage"
     directives = values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
     assert directives["script-src"] == ["'self'"] and directives["style-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"] and directives["default-src"] == ["'none'"]
