@@ -1,6 +1,7 @@
 """The public pages. Views fetch with a fixed number of queries, apply the rules the models carry, and
 hand plain data and Chart objects to templates. See tests/dashboard/test_query_counts.py."""
 
+import hashlib
 from collections import OrderedDict
 from pathlib import Path
 
@@ -342,8 +343,15 @@ def finding_search(request):
                 "kind",
                 "order",
             )
-        per_year = list(findings.order_by().count_by_year())
-        page = Paginator(findings, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
+        # The counts per year (the chart) add up to the total, so no separate COUNT(*) over every finding;
+        # they are worked out once per search and data version, whichever page is asked for.
+        per_year = national_cache.cached(
+            f"findings-per-year:{search_key(request)}",
+            lambda: list(findings.order_by().count_by_year()),
+            using="pages",  # one entry per search: kept with the pages, apart from the national aggregates
+        )
+        total = sum(row["findings"] for row in per_year)
+        page = CountedPaginator(findings, FINDINGS_PER_PAGE, total).get_page(request.GET.get("page"))
         noun = "statements reported in the press" if press else "findings"
         description = f"{noun} matching your search" if context["filtered"] else f"published {noun}"
         context.update(
@@ -353,6 +361,20 @@ def finding_search(request):
             page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         )
     return render(request, "dashboard/finding_search.html", context, status=status)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, so that it runs no COUNT(*) of its own."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def search_key(request):
+    """The search a request asks for, whatever page and order: its parameters, sorted, as a digest."""
+    search = sorted((key, value) for key, values in request.GET.lists() if key not in ("page", "sort") for value in values)
+    return hashlib.sha256(repr(search).encode()).hexdigest()
 
 
 # -- Shipped source documents ------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import secrets
 from typing import NamedTuple
 
 from django.apps import apps as global_apps
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -83,13 +83,14 @@ def invalidate(using=None):
         )
 
 
-def cached(name, compute, *, timeout=TIMEOUT):
-    """compute()'s value for this data version, from the cache when it is there."""
+def cached(name, compute, *, timeout=TIMEOUT, using="default"):
+    """compute()'s value for this data version, from the cache `using` (an alias of CACHES) when it is there."""
     key = f"national:{name}:{version()}"
-    value = cache.get(key, _MISSING)
+    store = caches[using]
+    value = store.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
-        cache.set(key, value, timeout)
+        store.set(key, value, timeout)
     return value
 
 

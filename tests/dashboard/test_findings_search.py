@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from inspections.filtersets import FindingFilterSet
 from inspections.models import Finding
-from tests.factories import FindingFactory
+from tests.factories import FindingFactory, InspectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,19 @@ def test_filterset_parameter_names_are_shared(history):
     ]
     filterset = FindingFilterSet({"council": "tower-hamlets", "kind": "strength"}, queryset=Finding.objects.published())
     assert [f.text for f in filterset.qs] == ["Thresholds at the front door are well understood."]
+
+
+def test_the_total_is_the_sum_of_the_counts_per_year_worked_out_once_per_search(client, history):
+    from django.test.utils import CaptureQueriesContext
+
+    for order in range(2, 202):
+        FindingFactory(inspection=history.short, kind=Finding.Kind.STRENGTH, order=order, text=f"Strength {order}")
+    undated = InspectionFactory(council=history.council, start_date=None, end_date=None, published_date=None)
+    FindingFactory(inspection=undated, kind=Finding.Kind.STRENGTH, text="A strength of an undated visit")
+    first = search(client, kind="strength")
+    assert first.context["total"] == Finding.objects.published().filter(kind="strength").count() == 202
+    with CaptureQueriesContext(connection) as queries:
+        fourth = search(client, kind="strength", page=4, sort="-date")  # a page not stored, another order
+    assert fourth.context["total"] == 202 and len(texts(fourth)) == 50
+    counting = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    assert counting == [], "the counts per year come from the cache, and no COUNT(*) runs"
