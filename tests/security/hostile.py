@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 # no deadline, since a first request may warm caches. Function-scoped fixtures (the database rows) are
 # shared by a test's examples on purpose: the requests only read.
 HOSTILE_SETTINGS = settings(
-    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "60")),
+    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "30")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
