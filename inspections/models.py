@@ -534,6 +534,16 @@ class FindingQuerySet(models.QuerySet):
                 query &= Q(text__icontains=word)
         return self.filter(query)
 
+    def matches_first(self, count):
+        """The same findings, for a filter known to match `count` of them: worked out before they are ordered.
+
+        Left to itself, PostgreSQL pages through findings by walking every finding in the page's order (the
+        newest inspections first) and testing each, which is quickest when many findings match and takes
+        seconds when few or none do (a rare word at national scale). A subquery with a LIMIT cannot be folded
+        into the ordered query, so the matches are found first (the full-text index), then sorted.
+        """
+        return self.filter(pk__in=self.order_by().values("pk")[: max(count, 1)])
+
     def count_by_year(self):
         """Rows of year, findings and inspections, counted in the database.
 
