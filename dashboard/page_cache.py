@@ -38,7 +38,18 @@ from .health import DATABASE_ERRORS
 
 # Pages stored rendered (URL names in dashboard/urls.py).
 CACHED_PAGES = frozenset(
-    {"overview", "council-list", "council-detail", "inspection-detail", "finding-search", "coverage", "export-index"}
+    {
+        "overview",
+        "council-list",
+        "council-detail",
+        "inspection-detail",
+        "finding-search",
+        "coverage",
+        "export-index",
+        "feed-england",
+        "feed-region",
+        "feed-council",
+    }
 )
 # Answered conditionally but never stored: a CSV export is streamed, and may be tens of megabytes.
 CONDITIONAL_ONLY = frozenset({"export-csv"})

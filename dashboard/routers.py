@@ -23,6 +23,9 @@ REPLICA_URL_NAMES = frozenset(
         "finding-search",
         "export-index",
         "export-csv",
+        "feed-england",
+        "feed-region",
+        "feed-council",
     }
 )
 

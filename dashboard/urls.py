@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
-from . import export_views, health, views
+from . import export_views, feeds, health, views
 
 # The public pages and the exports only read: GET and HEAD, anything else is 405.
 urlpatterns = [
@@ -15,6 +15,17 @@ urlpatterns = [
     path("sources/<slug:key>/document", require_safe(views.source_document), name="source-document"),
     path("export/", require_safe(export_views.export_index), name="export-index"),
     path("export/<str:name>.csv", require_safe(export_views.export_csv), name="export-csv"),
+    re_path(r"^feeds/england\.(?P<fmt>atom|rss)$", require_safe(feeds.feed_view(feeds.InspectionsFeed)), name="feed-england"),
+    re_path(
+        r"^feeds/regions/(?P<code>[A-Za-z0-9]+)\.(?P<fmt>atom|rss)$",
+        require_safe(feeds.feed_view(feeds.RegionFeed)),
+        name="feed-region",
+    ),
+    re_path(
+        r"^feeds/councils/(?P<slug>[-a-zA-Z0-9_]+)\.(?P<fmt>atom|rss)$",
+        require_safe(feeds.feed_view(feeds.CouncilFeed)),
+        name="feed-council",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -186,6 +186,9 @@ def public_cases(record):
         reverse("coverage"),
         reverse("export-index"),
         *(reverse("export-csv", args=[name]) for name in DATASETS),
+        reverse("feed-england", args=["atom"]),
+        reverse("feed-region", args=[record.council.region.code, "rss"]),
+        reverse("feed-council", args=[record.council.slug, "atom"]),
         reverse("healthz"),
     ]
     cases = [(f"GET {url}", "GET", url, None, dict.fromkeys(ROLES, 200)) for url in urls]
@@ -208,7 +211,7 @@ def test_the_groups_grant_exactly_the_policy():
 def test_every_url_pattern_has_an_expectation():
     covered = {
         "overview", "council-list", "council-detail", "inspection-detail", "finding-search", "coverage", "export-index",
-        "export-csv", "source-document", "healthz", "admin:index", "admin:login", "admin:logout", "admin:password_change",
+        "export-csv", "feed-england", "feed-region", "feed-council", "source-document", "healthz", "admin:index", "admin:login", "admin:logout", "admin:password_change",
         "admin:password_change_done", "admin:autocomplete", "admin:jsi18n", "admin:view_on_site", "admin:app_list",
         "admin:auth_user_password_change", *CUSTOM_ADMIN_VIEWS,
     }  # fmt: skip

@@ -1,0 +1,132 @@
+"""Feeds to follow new inspection reports (Django's syndication framework): nationally, per region, per council.
+
+Each feed lists the newest published inspections and visits, newest report first, each entry with its grades
+in words and a link to its page. An Atom and an RSS version of each; the pages link them with
+<link rel="alternate"> and a visible "Follow" link.
+"""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from councils.models import Council, Region
+from inspections.frameworks import Area, EventType, GRADED_EVENT_TYPES, area_wording
+from inspections.models import Inspection, Judgement
+
+ENTRIES = 50
+FORMATS = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
+
+
+def feed_url(scope, fmt="atom", key=None):
+    """The address of a feed: scope "england", "region" (key: its code) or "council" (key: its slug)."""
+    if scope == "england":
+        return reverse("feed-england", args=[fmt])
+    return reverse(f"feed-{scope}", args=[key, fmt])
+
+
+def grades_in_words(inspection):
+    """The inspection's grades as a sentence, in Ofsted's report order and words."""
+    judgements = sorted(inspection.judgements.all(), key=lambda j: Area.values.index(j.area))
+    if judgements:
+        return " ".join(
+            f"{area_wording(j.framework, j.area)}: {j.get_grade_display()}." for j in judgements
+        )
+    if inspection.event_type in GRADED_EVENT_TYPES:
+        return "Grades not recorded in our sources."
+    return f"{EventType(inspection.event_type).label} is not graded: Ofsted reports what it found."
+
+
+class InspectionsFeed(Feed):
+    """England's newest reports; subclasses narrow it to a region or a council."""
+
+    description = "Ofsted's newest published inspections and visits of councils' children's services."
+
+    def get_object(self, request):
+        return None
+
+    def inspections(self, obj):
+        return Inspection.objects.public()
+
+    def items(self, obj):
+        return (
+            self.inspections(obj)
+            .exclude(published_date=None)
+            .prefetch_related(Prefetch("judgements", queryset=Judgement.objects.order_by("pk")))
+            .order_by("-published_date", "-pk")[:ENTRIES]
+        )
+
+    def title(self, obj):
+        return "New Ofsted reports on councils' children's services in England"
+
+    def link(self, obj):
+        return reverse("overview")
+
+    def item_title(self, item):
+        return f"{item.council.name}: {item.get_event_type_display()} {item.dates_display}"
+
+    def item_description(self, item):
+        return f"Published by Ofsted on {item.published_date:%-d %B %Y}. {grades_in_words(item)}"
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return self.item_link(item)
+
+    item_guid_is_permalink = True
+
+    def item_pubdate(self, item):
+        # Ofsted publishes on a day, not at an hour: midnight in England.
+        return timezone.make_aware(datetime.datetime.combine(item.published_date, datetime.time()))
+
+    def item_categories(self, item):
+        return [item.council.name, item.council.region.name]
+
+
+class RegionFeed(InspectionsFeed):
+    def get_object(self, request, code):
+        return get_object_or_404(Region, code=code)
+
+    def inspections(self, region):
+        return super().inspections(region).filter(council__region=region)
+
+    def title(self, region):
+        return f"New Ofsted reports on councils' children's services in {region.name}"
+
+    def description(self, region):
+        return f"Ofsted's newest published inspections and visits of councils' children's services in {region.name}."
+
+    def link(self, region):
+        return reverse("council-list") + f"?region={region.code}"
+
+
+class CouncilFeed(InspectionsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Council.objects.select_related("region"), slug=slug)
+
+    def inspections(self, council):
+        return super().inspections(council).filter(council=council)
+
+    def title(self, council):
+        return f"{council.name}: new Ofsted reports on its children's services"
+
+    def description(self, council):
+        return f"Ofsted's inspections and visits of {council.name}'s children's services, newest report first."
+
+    def link(self, council):
+        return reverse("council-detail", args=[council.slug])
+
+
+def feed_view(feed_class):
+    """A view serving `feed_class` as Atom or RSS (the URL's `fmt`), one feed object per format."""
+    feeds = {fmt: type(feed_class.__name__, (feed_class,), {"feed_type": feed_type})() for fmt, feed_type in FORMATS.items()}
+
+    def view(request, fmt, **kwargs):
+        return feeds[fmt](request, **kwargs)
+
+    return view
