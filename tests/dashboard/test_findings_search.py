@@ -119,3 +119,50 @@ def test_the_total_is_the_sum_of_the_counts_per_year_worked_out_once_per_search(
     assert fourth.context["total"] == 202 and len(texts(fourth)) == 50
     counting = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
     assert counting == [], "the counts per year come from the cache, and no COUNT(*) runs"
+
+
+def next_link(html):
+    import html as html_module
+    import re
+
+    match = re.search(r'href="([^"]*)" rel="next"', html)
+    return html_module.unescape(match[1]).split("#")[0] if match else None
+
+
+def test_next_pages_start_after_the_last_finding_and_list_every_finding_once(client, history):
+    from tests.factories import CouncilFactory
+
+    same_day = history.short.start_date
+    other = InspectionFactory(council=CouncilFactory(name="Aardvark"), start_date=same_day, published_date=history.short.published_date)
+    undated = InspectionFactory(council=history.council, start_date=None, end_date=None, published_date=None)
+    for inspection in (history.short, other, undated, history.sif):
+        for order in range(2, 42):
+            FindingFactory(inspection=inspection, kind=Finding.Kind.STRENGTH, order=order, text=f"Strength {order}")
+    expected = [f.pk for f in Finding.objects.published().exclude(kind=Finding.Kind.PRESS_REPORT).newest_first()]
+    seen, url, pages = [], reverse("finding-search"), 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        seen += [finding.pk for finding in response.context["page"].object_list]
+        pages += 1
+        url = next_link(response.content.decode())
+        if url:
+            assert "after=" in url
+            url = reverse("finding-search") + url
+    assert seen == expected
+    assert pages == response.context["page"].number == -(-len(expected) // 50)
+
+
+def test_a_damaged_link_to_a_next_page_is_a_400_page_that_leads_back_to_the_first(client, history):
+    response = client.get(reverse("finding-search"), {"q": "caseload", "page": "2", "after": "not-one-of-ours"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This link to a page of findings is damaged" in html
+    assert 'href="?q=caseload">' in html
+
+
+def test_a_sorted_search_pages_by_number(client, history):
+    for order in range(2, 62):
+        FindingFactory(inspection=history.short, kind=Finding.Kind.STRENGTH, order=order, text=f"Strength {order}")
+    html = search(client, kind="strength", sort="council").content.decode()
+    assert next_link(html) == "?kind=strength&sort=council&page=2"
