@@ -6,7 +6,8 @@ Starts a throwaway PostgreSQL 15 cluster, writes synthetic data into it, then me
 1. COPY (the export's own query) TO STDOUT WITH CSV, through psycopg2, to /dev/null;
 2. GET /export/findings.csv in a fresh Django process (so its peak memory is the export's alone),
    reading the stream to the end: time to first byte, rows per second, peak RSS.
-Prints the rate ratio (target >= 0.5), the peak memory (target < 150 MB) and the first byte (< 1 s).
+Prints the rate ratio (target >= 0.5), the peak memory (target < 150 MB) and the first byte (< 1 s). The
+targets are set at 1,000,000 findings: a smaller run prints its figures and "not measured" beside them.
 Exits non-zero if the export does not answer 200 with every row (a broken benchmark, not a missed target).
 
 The child runs as production does (DEBUG off) over plain HTTP, as behind a proxy that terminates TLS, so
@@ -15,6 +16,7 @@ CI's tiny run: `--findings 1000` (bench/smoke.py).
 """
 
 import argparse
+import functools
 import json
 import os
 import subprocess
@@ -24,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+TARGET_FINDINGS = 1_000_000  # the size the targets are set at
 
 CHILD = r"""
 import json, os, resource, sys, time
@@ -52,9 +56,16 @@ print(json.dumps({"status": response.status_code, "first_byte": first, "first_ro
 """
 
 
+def target_verdict(findings, target, held):
+    """A target's verdict, or "not measured" on a run smaller than the size it is set at."""
+    if findings < TARGET_FINDINGS:
+        return f"(target {target}: not measured, set at {TARGET_FINDINGS:,} findings)"
+    return f"(target {target}: {'met' if held else 'NOT met'})"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--findings", type=int, default=1_000_000, help="About how many findings to generate.")
+    parser.add_argument("--findings", type=int, default=TARGET_FINDINGS, help="About how many findings to generate.")
     args = parser.parse_args()
 
     from tests.postgres_cluster import PostgresCluster
@@ -115,10 +126,12 @@ def main():
     print(f"COPY TO STDOUT WITH CSV      {copy_seconds:>10.2f} s  {copy_rate:>12,.0f} rows/s")
     print(f"/export/findings.csv         {export['seconds']:>10.2f} s  {export_rate:>12,.0f} rows/s  "
           f"({export['bytes'] / 1e6:,.0f} MB, status {export['status']})")  # fmt: skip
-    print(f"rate ratio export/COPY       {ratio:>10.2f}     (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
-    print(f"first byte (the header)      {export['first_byte']:>10.3f} s   (target < 1 s: {'met' if export['first_byte'] < 1 else 'NOT met'})")
+    verdict = functools.partial(target_verdict, args.findings)
+    print(f"rate ratio export/COPY       {ratio:>10.2f}     {verdict('>= 0.50', ratio >= 0.5)}")
+    print(f"first byte (the header)      {export['first_byte']:>10.3f} s   {verdict('< 1 s', export['first_byte'] < 1)}")
     print(f"first data row               {export['first_row']:>10.3f} s")
-    print(f"peak memory (Django process) {export['peak_mb']:>10.0f} MB  (target < 150 MB: {'met' if export['peak_mb'] < 150 else 'NOT met'})")
+    print(f"peak memory (Django process) {export['peak_mb']:>10.0f} MB  {verdict('< 150 MB', export['peak_mb'] < 150)}")
+    return 0
 
 
 if __name__ == "__main__":

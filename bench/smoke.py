@@ -10,7 +10,7 @@ pages.py, and archive_build_speed.py its archive for archive_accuracy.py.
 
 The figures printed are not benchmark results (the data are tiny and the machine shared): this run checks
 only that each script runs to the end and exits 0. It prints each script's exit code and seconds and exits
-non-zero if any failed. tests/bench/test_smoke.py fails when a script in bench/ is missing from SMOKE_RUNS.
+non-zero if any failed. tests/test_bench.py fails when a script in bench/ is missing from SMOKE_RUNS.
 """
 
 import argparse
