@@ -15,6 +15,10 @@ Reads what `manage.py build_archive` wrote (no PDF is read for the figures) and 
   is shown beside the page text that decides it.
 
 Per-field accuracy is printed by framework and by year of the inspection's start.
+
+The PDF archive is not shipped, so CI's tiny run (bench/smoke.py) reads an archive built from the report PDFs
+that are: `archive_build_speed.py fixtures/reports --output FILE`, then
+`archive_accuracy.py --archive FILE --pdfs fixtures/reports --sample 2`.
 """
 
 import argparse

@@ -1,11 +1,17 @@
 """How long loading every shipped data file into an empty SQLite database takes.
 
-Run from the project folder:  .venv/bin/python bench/import_speed.py
-Creates a SQLite database in a temporary folder, migrates it (not timed), runs `manage.py load_data`
-(timed), prints the seconds taken and the row counts, then runs load_data again to show that it
-changes nothing. The target is well under 30 seconds. This is a benchmark, not a test.
+Run from the project folder:  .venv/bin/python bench/import_speed.py [--database FILE]
+Creates a SQLite database in a temporary folder (or FILE, which must not exist yet, kept afterwards),
+migrates it (not timed), runs `manage.py load_data` (timed), prints the seconds taken and the row counts,
+then runs load_data again to show that it changes nothing. The target is well under 30 seconds: the
+closing line says whether this run held it. Exits non-zero if either load fails or the second changes
+anything (a broken import), not for a missed target. This is a benchmark, not a test.
+
+The shipped data is the whole input, so CI's tiny run (bench/smoke.py) is the full run, keeping the
+database for bench/pages.py --database-url.
 """
 
+import argparse
 import os
 import sys
 import tempfile
@@ -16,9 +22,17 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+TARGET_SECONDS = 30
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", type=Path, help="load into this new SQLite file and keep it")
+    arguments = parser.parse_args()
+    if arguments.database and arguments.database.exists():
+        parser.error(f"{arguments.database} already exists: give a new file")
     with tempfile.TemporaryDirectory(prefix="import-speed-") as folder:
-        database = Path(folder) / "bench.sqlite3"
+        database = arguments.database.resolve() if arguments.database else Path(folder) / "bench.sqlite3"
         os.environ["DJANGO_SETTINGS_MODULE"] = "dashboard.settings"
         os.environ["DATABASE_URL"] = f"sqlite:///{database}"
         sys.path.insert(0, str(PROJECT))
@@ -64,12 +78,15 @@ def main():
         call_command("load_data", stdout=again, stderr=again, progress=False)
         print(f"second run: {time.perf_counter() - started:.1f} s; ", end="")
         changed = [line for line in again.getvalue().splitlines() if line.strip().startswith(("created:", "updated:"))]
-        if all(line.split(":", 1)[1].strip() == "nothing" for line in changed):
+        unchanged = bool(changed) and all(line.split(":", 1)[1].strip() == "nothing" for line in changed)
+        if unchanged:
             print("nothing changed")
         else:
-            print("CHANGES on the second run:")
+            print("CHANGES on the second run (or no created/updated lines to read):")
             print(again.getvalue())
-        return 0 if seconds < 30 else 1
+        held = "held" if seconds < TARGET_SECONDS else "NOT held"
+        print(f"target: load_data under {TARGET_SECONDS} s: {held} ({seconds:.1f} s)")
+        return 0 if unchanged else 1
 
 
 if __name__ == "__main__":

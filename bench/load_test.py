@@ -1,7 +1,11 @@
 """Load test: gunicorn with several workers, WhiteNoise and PostgreSQL, driven by wrk, on 127.0.0.1 only.
 
     .venv/bin/python bench/load_test.py [--scale 10] [--workers 4] [--connections 16] [--duration 20]
-                                        [--max-requests 50000]
+                                        [--max-requests 50000] [--events-per-council 33]
+                                        [--findings-per-inspection 30]
+
+CI's tiny run (bench/smoke.py): --scale 1 --events-per-council 1 --findings-per-inspection 1 --workers 1
+--connections 2 --threads 1 --duration 1 --max-requests 200.
 
 Starts a throwaway PostgreSQL 15 cluster (tests/postgres_cluster.py), writes synthetic data at --scale
 (inspections.synthetic; scale 10 is 1,530 councils, ~50,000 inspections, ~1.5 million findings), collects
@@ -10,7 +14,8 @@ with DEBUG=0 on 127.0.0.1 and a free port. Then, for the national overview and a
 wrk (installed with apt-get when missing) sends requests for at most --duration seconds and
 --max-requests requests over --connections keep-alive connections, asking for gzip as browsers do, after
 a short warm-up. Prints requests per second, latency percentiles (p50, p90, p99) and errors (socket errors
-and responses other than 2xx/3xx), then stops gunicorn and the cluster. Exits non-zero on any error.
+and responses other than 2xx/3xx), then stops gunicorn and the cluster. Exits non-zero on any error, or if
+a page answered no request at all.
 
 Plain HTTP on the loopback interface: in production a proxy terminates TLS, so SECURE_SSL_REDIRECT is
 off here (with it, every request would be a redirect).
@@ -88,6 +93,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--duration", type=int, default=20, help="seconds per page at most (default 20)")
     parser.add_argument("--max-requests", type=int, default=50_000, help="requests per page at most (default 50,000)")
+    parser.add_argument("--events-per-council", type=int, default=33, help="synthetic events per council (default 33)")
+    parser.add_argument("--findings-per-inspection", type=int, default=30, help="synthetic findings per graded inspection (default 30)")
     args = parser.parse_args()
 
     from tests.postgres_cluster import PostgresCluster, free_port
@@ -112,7 +119,12 @@ def main():
         manage = [sys.executable, str(ROOT / "manage.py")]
         started = time.perf_counter()
         subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
-        subprocess.run([*manage, "generate_synthetic", "--scale", str(args.scale), "--seed", "1"], env=env, cwd=ROOT, check=True)
+        subprocess.run(
+            [*manage, "generate_synthetic", "--scale", str(args.scale), "--seed", "1",
+             "--events-per-council", str(args.events_per_council),
+             "--findings-per-inspection", str(args.findings_per_inspection)],
+            env=env, cwd=ROOT, check=True,
+        )  # fmt: skip
         subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, cwd=ROOT, check=True)
         cluster.psql("ANALYZE", database="load")
         log(f"data and static files ready in {time.perf_counter() - started:.0f} s")
@@ -164,7 +176,7 @@ def main():
     for label, path, f in results:
         print(f"{label:20} {path:28} {f['requests']:9,} {'>' if f['capped'] else ''}{f['rps']:7.0f} {f['p50_ms']:8.1f} {f['p90_ms']:8.1f} "
               f"{f['p99_ms']:8.1f} {f['errors']:7}")  # fmt: skip
-        failed |= f["errors"] > 0
+        failed |= f["errors"] > 0 or f["requests"] == 0
     if failed:
         print("\nErrors: see the counts above (connect, read, write, status, timeout):", file=sys.stderr)
         for label, _path, f in results:

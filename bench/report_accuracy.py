@@ -7,7 +7,8 @@ for the same council and publication date (the date is taken from file names lik
 tower-hamlets_published-2019-07-22.pdf), else for the same council and start date. The CSV is itself
 machine-read and has known faults (rows without dates or type, "to requires improvement", SIF reports marked
 data_unreadable, short/standard guessed from the dates): it is a cross-check, so read every mismatch against
-the PDF before blaming the reader.
+the PDF before blaming the reader. Exits non-zero if FOLDER holds no PDF. CI's tiny run (bench/smoke.py)
+is the default run: the report PDFs shipped under fixtures/reports.
 """
 
 import argparse
@@ -55,6 +56,9 @@ def main():
     urns = council_urns()
     tally, mismatches, refused, unmatched = Counter(), [], [], []
     pdfs = sorted(arguments.folder.rglob("*.pdf"))
+    if not pdfs:
+        print(f"report_accuracy: no PDF under {arguments.folder}", file=sys.stderr)
+        return 1
     for pdf in pdfs:
         try:
             report = parse_report(pdf)
@@ -70,6 +74,7 @@ def main():
             if read != expected:
                 mismatches.append((pdf, field, read, expected))
     print_results(arguments.folder, pdfs, tally, mismatches, refused, unmatched)
+    return 0
 
 
 def argument_parser():
@@ -175,4 +180,4 @@ def print_results(folder, pdfs, tally, mismatches, refused, unmatched):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
