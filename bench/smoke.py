@@ -35,7 +35,7 @@ SMOKE_RUNS = {
     "export_speed.py": lambda tmp: ["--findings", "1000"],
     "load_test.py": lambda tmp: [
         "--scale", "1", *TINY_SYNTHETIC, "--workers", "1", "--connections", "2", "--threads", "1",
-        "--duration", "1", "--max-requests", "200",
+        "--duration", "1", "--max-requests", "200", "--change-every", "0.3",
     ],  # fmt: skip
     "archive_build_speed.py": lambda tmp: ["fixtures/reports", "--output", str(tmp / "archive.jsonl")],
     "archive_accuracy.py": lambda tmp: ["--archive", str(tmp / "archive.jsonl"), "--pdfs", "fixtures/reports", "--sample", "2"],

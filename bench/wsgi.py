@@ -1,0 +1,12 @@
+"""The site as a WSGI application with bench/urls.py's floor view, for benchmarks that run a real server
+(bench/load_test.py). Production serves dashboard/wsgi.py, which has no floor."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
+
+from django.conf import settings  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()
+settings.ROOT_URLCONF = "bench.urls"
