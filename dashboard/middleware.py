@@ -142,9 +142,14 @@ class DatabaseUnavailableMiddleware:
         return None
 
     def unavailable(self, request, error):
-        # With the traceback: an OperationalError is usually the database gone, but may be a query it refused.
-        logger.error("Database unavailable for %s %s: %s", request.method, request.path, error, exc_info=error)
-        return database_unavailable_response(request)
+        return database_unavailable(request, error)
+
+
+def database_unavailable(request, error):
+    """The 503 page for a request whose database did not answer, with the error in the log."""
+    # With the traceback: an OperationalError is usually the database gone, but may be a query it refused.
+    logger.error("Database unavailable for %s %s: %s", request.method, request.path, error, exc_info=error)
+    return database_unavailable_response(request)
 
 
 # -- hostile query strings in the admin --------------------------------------------------------------------

@@ -35,6 +35,7 @@ from django.utils.regex_helper import _lazy_re_compile
 from inspections import national_cache
 
 from .health import DATABASE_ERRORS
+from .middleware import database_unavailable
 
 # Pages stored rendered (URL names in dashboard/urls.py).
 CACHED_PAGES = frozenset(
@@ -88,8 +89,9 @@ class PageCacheMiddleware:
             return None
         try:
             version, changed_at = national_cache.state()
-        except DATABASE_ERRORS:
-            return None  # the view meets the same error, and DatabaseUnavailableMiddleware answers it
+        except DATABASE_ERRORS as error:
+            # Answered now: the view would wait for the same database again (a frozen server: seconds more).
+            return database_unavailable(request, error)
         address = normalised_address(request)
         page = hashlib.sha256(f"{code_digest()}:{version}:{address}".encode()).hexdigest()
         validators = {
