@@ -22,6 +22,7 @@ response that touched the session or set a cookie is passed on as it is, not sto
 import functools
 import gzip
 import hashlib
+import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -71,7 +72,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            if getattr(request, "page_render_owner", False):
+                renders.end(request.page_cache_key_rendered)
         validators = getattr(request, "page_validators", None)
         if validators is None or response.status_code != 200:
             return response
@@ -93,7 +98,7 @@ class PageCacheMiddleware:
             # Answered now: the view would wait for the same database again (a frozen server: seconds more).
             return database_unavailable(request, error)
         address = normalised_address(request)
-        page = hashlib.sha256(f"{code_digest()}:{version}:{address}".encode()).hexdigest()
+        page = page_digest(version, address)
         validators = {
             "etag": f'W/"{page[:32]}"',
             # Whole seconds, as HTTP dates are: If-Modified-Since holds what Last-Modified said.
@@ -105,8 +110,16 @@ class PageCacheMiddleware:
             # 304 Not Modified (or 412 for a failed If-Match): answered before any page is rendered.
             return with_validators(not_modified, validators)
         if name in CACHED_PAGES and stored_page_number(request, name):
-            request.page_cache_key = f"page:{page}"
-            entry = caches["pages"].get(request.page_cache_key)
+            request.page_cache_key = cache_key(page)
+            key = request.page_cache_key
+            entry = caches["pages"].get(key)
+            if entry is None and not renders.begin(key):
+                # Another thread of this worker is rendering this page (a crowd just after a change): wait for
+                # it rather than render the same page again at the same time, then serve what it stored.
+                renders.wait(key)
+                entry = caches["pages"].get(key)
+            elif entry is None:
+                request.page_render_owner, request.page_cache_key_rendered = True, key
             if entry is not None:
                 request.page_cache_key = None  # already stored
                 return response_from(entry, request)
@@ -123,6 +136,50 @@ def code_digest():
             if path.is_file() and path.suffix in {".py", ".html", ".txt", ".css", ".js", ".svg"}:
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def page_digest(version, address):
+    """What names one page's content: the code, the data version and the address (normalised_address)."""
+    return hashlib.sha256(f"{code_digest()}:{version}:{address}".encode()).hexdigest()
+
+
+def cache_key(digest):
+    return f"page:{digest}"
+
+
+class Renders:
+    """The pages being rendered by this process's threads: the first request for a page renders it, the others
+    wait for it (at most WAIT_SECONDS, then render themselves), so a crowd arriving just after a change costs
+    one render per worker, not one per request."""
+
+    WAIT_SECONDS = 10
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.in_progress = {}
+
+    def begin(self, key):
+        """True when the caller is to render the page; False when another thread already is."""
+        with self.lock:
+            if key in self.in_progress:
+                return False
+            self.in_progress[key] = threading.Event()
+            return True
+
+    def wait(self, key):
+        with self.lock:
+            done = self.in_progress.get(key)
+        if done is not None:
+            done.wait(self.WAIT_SECONDS)
+
+    def end(self, key):
+        with self.lock:
+            done = self.in_progress.pop(key, None)
+        if done is not None:
+            done.set()
+
+
+renders = Renders()
 
 
 def normalised_address(request):

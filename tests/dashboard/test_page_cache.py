@@ -4,12 +4,15 @@ import gzip
 import os
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
@@ -247,3 +250,58 @@ def test_a_cache_url_of_another_kind_is_a_one_line_error():
     assert result.returncode != 0
     assert "CACHE_URL must start with redis:// or rediss://, not 'memcached'." in result.stderr
     assert "secret" not in result.stderr
+
+
+# -- A crowd just after a change ---------------------------------------------------------------------------
+
+
+def test_one_thread_renders_a_page_while_the_others_wait_for_it():
+    from dashboard.page_cache import Renders
+
+    renders, order = Renders(), []
+    assert renders.begin("page:a") is True
+    assert renders.begin("page:a") is False  # a second request for the same page does not render it
+    assert renders.begin("page:b") is True  # another page does not wait
+
+    def waiter():
+        renders.wait("page:a")
+        order.append("served")
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    time.sleep(0.2)
+    order.append("rendered")
+    renders.end("page:a")
+    thread.join(5)
+    assert order == ["rendered", "served"]
+    assert renders.begin("page:a") is True  # done: the next change's first request renders again
+
+
+def test_a_request_during_another_threads_render_is_served_that_render(client, history, django_assert_max_num_queries):
+    url = reverse("council-detail", args=["tower-hamlets"])
+    key = page_cache.cache_key(page_cache.page_digest(national_cache.version(), url + "?"))
+    assert page_cache.renders.begin(key)  # as if another thread of this worker had begun rendering it
+
+    def the_other_thread():
+        time.sleep(0.3)
+        caches["pages"].set(key, page_cache.stored_entry(HttpResponse("<p>Rendered by the other thread</p>")))
+        page_cache.renders.end(key)
+
+    thread = threading.Thread(target=the_other_thread)
+    thread.start()
+    with django_assert_max_num_queries(1):  # the data version: this request rendered nothing
+        response = client.get(url)
+    thread.join(5)
+    assert response.content == b"<p>Rendered by the other thread</p>"
+
+
+def test_a_render_that_fails_lets_the_next_request_render(client, history, monkeypatch):
+    url = reverse("council-detail", args=["tower-hamlets"])
+    from dashboard import views
+
+    monkeypatch.setattr(views, "schedule", None)  # the view fails on its first use of it
+    with pytest.raises(Exception):
+        client.get(url)
+    monkeypatch.undo()
+    assert not page_cache.renders.in_progress  # no request will wait for a render that ended
+    assert client.get(url).status_code == 200
