@@ -8,30 +8,24 @@ in words and a link to its page. An Atom and an RSS version of each; the pages l
 import datetime
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from councils.models import Council, Region
-from inspections.frameworks import Area, EventType, GRADED_EVENT_TYPES, area_wording
-from inspections.models import Inspection, Judgement
+from inspections.frameworks import EventType, GRADED_EVENT_TYPES, area_wording
+from inspections.models import DatePrecision, Inspection, format_date
+
+from .views import ordered_judgements
 
 ENTRIES = 50
 FORMATS = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
 
 
-def feed_url(scope, fmt="atom", key=None):
-    """The address of a feed: scope "england", "region" (key: its code) or "council" (key: its slug)."""
-    if scope == "england":
-        return reverse("feed-england", args=[fmt])
-    return reverse(f"feed-{scope}", args=[key, fmt])
-
-
 def grades_in_words(inspection):
     """The inspection's grades as a sentence, in Ofsted's report order and words."""
-    judgements = sorted(inspection.judgements.all(), key=lambda j: Area.values.index(j.area))
+    judgements = ordered_judgements(inspection)
     if judgements:
         return " ".join(
             f"{area_wording(j.framework, j.area)}: {j.get_grade_display()}." for j in judgements
@@ -56,7 +50,7 @@ class InspectionsFeed(Feed):
         return (
             self.inspections(obj)
             .exclude(published_date=None)
-            .prefetch_related(Prefetch("judgements", queryset=Judgement.objects.order_by("pk")))
+            .prefetch_related("judgements")
             .order_by("-published_date", "-pk")[:ENTRIES]
         )
 
@@ -70,7 +64,7 @@ class InspectionsFeed(Feed):
         return f"{item.council.name}: {item.get_event_type_display()} {item.dates_display}"
 
     def item_description(self, item):
-        return f"Published by Ofsted on {item.published_date:%-d %B %Y}. {grades_in_words(item)}"
+        return f"Published by Ofsted on {format_date(item.published_date, DatePrecision.DAY)}. {grades_in_words(item)}"
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -85,7 +79,8 @@ class InspectionsFeed(Feed):
         return timezone.make_aware(datetime.datetime.combine(item.published_date, datetime.time()))
 
     def item_categories(self, item):
-        return [item.council.name, item.council.region.name]
+        region = item.council.region  # not every council's region is recorded
+        return [item.council.name, *([region.name] if region else [])]
 
 
 class RegionFeed(InspectionsFeed):

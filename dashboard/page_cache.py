@@ -76,7 +76,7 @@ class PageCacheMiddleware:
             response = self.get_response(request)
         finally:
             if getattr(request, "page_render_owner", False):
-                renders.end(request.page_cache_key_rendered)
+                renders.end(request.page_cache_key)
         validators = getattr(request, "page_validators", None)
         if validators is None or response.status_code != 200:
             return response
@@ -119,7 +119,7 @@ class PageCacheMiddleware:
                 renders.wait(key)
                 entry = caches["pages"].get(key)
             elif entry is None:
-                request.page_render_owner, request.page_cache_key_rendered = True, key
+                request.page_render_owner = True
             if entry is not None:
                 request.page_cache_key = None  # already stored
                 return response_from(entry, request)

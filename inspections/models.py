@@ -534,10 +534,15 @@ class FindingQuerySet(models.QuerySet):
                 query &= Q(text__icontains=word)
         return self.filter(query)
 
+    @staticmethod
+    def inspection_date():
+        """The date that places a finding: its inspection's start, else its publication (None for neither)."""
+        return Coalesce("inspection__start_date", "inspection__published_date")
+
     def newest_first(self):
         """Newest inspection first (by start, else publication; undated last), then council, report order."""
         return self.order_by(
-            Coalesce("inspection__start_date", "inspection__published_date").desc(nulls_last=True),
+            self.inspection_date().desc(nulls_last=True),
             "inspection__council__name",
             "inspection_id",
             "kind",
@@ -558,7 +563,7 @@ class FindingQuerySet(models.QuerySet):
             | Q(inspection__council__name=council_name, inspection_id=inspection_id, kind__gt=kind)
             | Q(inspection__council__name=council_name, inspection_id=inspection_id, kind=kind, order__gt=order)
         )
-        findings = self.alias(sort_date=Coalesce("inspection__start_date", "inspection__published_date"))
+        findings = self.alias(sort_date=self.inspection_date())
         if date is None:  # undated inspections come last
             return findings.filter(Q(sort_date__isnull=True) & later_in_same_date)
         return findings.filter(
@@ -583,7 +588,7 @@ class FindingQuerySet(models.QuerySet):
         recorded (None when neither is).
         """
         return (
-            self.annotate(year=ExtractYear(Coalesce("inspection__start_date", "inspection__published_date")))
+            self.annotate(year=ExtractYear(self.inspection_date()))
             .values("year")
             .annotate(findings=Count("pk"), inspections=Count("inspection", distinct=True))
             .order_by(F("year").asc(nulls_last=True))

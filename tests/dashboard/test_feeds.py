@@ -87,3 +87,13 @@ def test_a_feed_costs_the_same_few_queries_however_many_entries(client, history,
         client.get(reverse("feed-england", args=["atom"]))
     with django_assert_max_num_queries(1):  # stored, like the pages
         client.get(reverse("feed-england", args=["atom"]))
+
+
+def test_a_council_without_a_recorded_region_is_in_the_england_feed(client, history):
+    from tests.factories import CouncilFactory, InspectionFactory
+
+    council = CouncilFactory(name="Regionless", region=None)
+    inspection = InspectionFactory(council=council)
+    _response, feed = read_feed(client, reverse("feed-england", args=["atom"]))
+    entry = next(entry for entry in feed.entries if entry.link.endswith(inspection.get_absolute_url()))
+    assert [tag.term for tag in entry.tags] == ["Regionless"]
