@@ -38,7 +38,11 @@ from inspections import national_cache
 from .health import DATABASE_ERRORS
 from .middleware import database_unavailable
 
-# Pages stored rendered (URL names in dashboard/urls.py).
+# The JSON API's lists (dashboard/api/urls.py): stored for their first page only, as the findings search is.
+API_LISTS = frozenset(
+    {"api-council-list", "api-inspection-list", "api-judgement-list", "api-finding-list", "api-key-figure-list"}
+)
+# Pages stored rendered (URL names in dashboard/urls.py and dashboard/api/urls.py).
 CACHED_PAGES = frozenset(
     {
         "overview",
@@ -51,6 +55,13 @@ CACHED_PAGES = frozenset(
         "feed-england",
         "feed-region",
         "feed-council",
+        *API_LISTS,
+        "api-root",
+        "api-council-detail",
+        "api-inspection-detail",
+        "api-schema",
+        "api-schema-json",
+        "api-docs",
     }
 )
 # Answered conditionally but never stored: a CSV export is streamed, and may be tens of megabytes.
@@ -183,12 +194,17 @@ renders = Renders()
 
 
 def normalised_address(request):
-    """The path and the query string with its parameters sorted, so that ?a=1&b=2 and ?b=2&a=1 are one page."""
+    """The address with the query's parameters sorted, so that ?a=1&b=2 and ?b=2&a=1 are one page.
+
+    With the scheme and host: feeds and the API write absolute links, which differ between the site's names.
+    """
     query = urlencode(sorted((key, value) for key, values in request.GET.lists() for value in values))
-    return f"{request.path}?{query}"
+    return f"{request.scheme}://{request.get_host()}{request.path}?{query}"
 
 
 def stored_page_number(request, name):
+    if name in API_LISTS:
+        return "cursor" not in request.GET
     if name != "finding-search":
         return True
     page = request.GET.get("page", "1")

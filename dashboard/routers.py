@@ -13,7 +13,7 @@ from django.conf import settings
 
 REPLICA = "replica"
 
-# The public pages and the CSV exports: they only read, and a replica a moment behind is good enough.
+# The public pages, the CSV exports and the JSON API: they only read, and a replica a moment behind is good enough.
 REPLICA_URL_NAMES = frozenset(
     {
         "overview",
@@ -26,6 +26,14 @@ REPLICA_URL_NAMES = frozenset(
         "feed-england",
         "feed-region",
         "feed-council",
+        "api-root",
+        "api-council-list",
+        "api-council-detail",
+        "api-inspection-list",
+        "api-inspection-detail",
+        "api-judgement-list",
+        "api-finding-list",
+        "api-key-figure-list",
     }
 )
 

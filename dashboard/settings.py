@@ -32,12 +32,15 @@ BACKUP_MAX_MB         largest backup `restore` reads, once decompressed (default
 CACHE_URL             redis://host:port/db (or rediss://) to share cached pages and aggregates between
                       workers and machines; unset, each worker keeps its own in memory (dashboard/page_cache.py)
 PAGE_CACHE_ENTRIES    rendered pages one worker keeps in memory without CACHE_URL (default 500)
+API_THROTTLE_RATE     requests one client address may make to the JSON API that the cache cannot answer, as
+                      number/second, minute, hour or day (default 120/minute); "off" for no limit
 
 README.md's "Deploying" section says how they fit together.
 """
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -91,6 +94,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "simple_history",
     "csp",
     "axes",
@@ -102,6 +109,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Lets any site's scripts read the JSON API (CORS_URLS_REGEX); above the middleware that answers from
+    # the page cache, so that stored answers carry the headers too.
+    "corsheaders.middleware.CorsMiddleware",
     # Compresses pages (WhiteNoise, above it, serves static files already compressed). Django pads
     # compressed responses with random bytes against BREACH, which matters for the admin's forms.
     "django.middleware.gzip.GZipMiddleware",
@@ -306,6 +316,57 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# The JSON API (dashboard/api/): public and read-only, so no sign-in, no session and no form data. Its
+# answers are JSON only (the schema's documentation page is the human view). Errors are JSON with the
+# pages' messages (dashboard/api/errors.py).
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/minute").strip()
+if API_THROTTLE_RATE != "off" and not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(
+        f"API_THROTTLE_RATE must be a number of requests per second, minute, hour or day (like 120/minute) "
+        f"or off, not {API_THROTTLE_RATE!r}."
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "dashboard.api.negotiation.OneFormatPerAddress",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_FILTER_BACKENDS": ["dashboard.api.filters.FilterSetBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [] if API_THROTTLE_RATE == "off" else ["dashboard.api.throttling.ClientAddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": None if API_THROTTLE_RATE == "off" else API_THROTTLE_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "dashboard.api.errors.exception_handler",
+    # ?format= would be one more parameter that is no filter; JSON is the only format.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Inspection Tracker API",
+    "DESCRIPTION": (
+        "How English councils' children's services fare in Ofsted inspections: councils, inspections and "
+        "visits with their grades, judgements, findings and key figures, published data only. Every list takes "
+        "the filters of its page and CSV export, with the same names and values, and is paged by cursor: "
+        "follow `next`. Read-only, no key needed. "
+        + (
+            "Requests are not limited here."
+            if API_THROTTLE_RATE == "off"
+            else f"Requests from one address that are not answered from the cache are limited to {API_THROTTLE_RATE} "
+            "here, and answered 429 beyond it."
+        )
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name for each set of choices, wherever a field uses it.
+    "ENUM_NAME_OVERRIDES": {"Grade": "inspections.frameworks.Grade", "GradeChange": "inspections.grades.GradeChange"},
+}
+# Any site may read the API from a browser (GET only; no cookies are involved).
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # Failed logins (django-axes, dashboard/lockout.py): after AXES_FAILURE_LIMIT failures for one username
 # from one address, that username is refused from that address; after LOGIN_ADDRESS_FAILURE_LIMIT

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
 
 from . import export_views, feeds, health, views
@@ -26,6 +26,7 @@ urlpatterns = [
         require_safe(feeds.feed_view(feeds.CouncilFeed)),
         name="feed-council",
     ),
+    path("api/", include("dashboard.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]

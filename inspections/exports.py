@@ -32,7 +32,7 @@ from django.db.models.functions import Coalesce, Concat, ExtractMonth, ExtractYe
 
 from councils.models import Council
 
-from . import grades
+from . import filtering, grades
 from .copy import copy_csv
 from .filtersets import CouncilFilterSet, FindingFilterSet, InspectionFilterSet, JudgementFilterSet, KeyFigureFilterSet
 from .frameworks import Area, EventType, Framework, Grade
@@ -561,11 +561,7 @@ def filtered_queryset(dataset, params):
 
 
 def accepts_parameter(dataset, name):
-    """Whether a query parameter is one of the dataset's filters (a date range is two: _after, _before)."""
-    filters = dataset.filterset_class.base_filters
-    if name in filters:
-        return True
-    return any(name.endswith(suffix) and name[: -len(suffix)] in filters for suffix in ("_after", "_before"))
+    return filtering.accepts_parameter(dataset.filterset_class, name)
 
 
 def csv_lines(dataset, queryset, *, bom=False):

@@ -56,6 +56,14 @@ class DateRangeFilter(django_filters.DateFromToRangeFilter):
     """A from/to date filter whose two query parameters are <name>_after and <name>_before (inclusive)."""
 
 
+def accepts_parameter(filterset_class, name):
+    """Whether a query parameter is one of the FilterSet's filters (a date range is two: _after, _before)."""
+    filters = filterset_class.base_filters
+    if name in filters:
+        return True
+    return any(name.endswith(suffix) and name[: -len(suffix)] in filters for suffix in ("_after", "_before"))
+
+
 def errors_as_list(filterset):
     """[(field id, message)] for every invalid filter value, for an error summary."""
     problems = []

@@ -5,9 +5,13 @@ query-count and browser tests can build the same history for many councils.
 """
 
 import datetime
+import os
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings as django_settings
 
 from councils.models import Council
 from inspections.frameworks import Area, EventType, Framework, Grade
@@ -211,6 +215,18 @@ def build_history(council, findings=True, key_figures=True):
                     missing_code="" if value is not None else "c",
                 )
     return events
+
+
+def settings_in_a_new_process(expression, **environ):
+    """Run the settings module in a new process with `environ` added; it prints `expression` (of settings)."""
+    code = f"from django.conf import settings; print({expression})"
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "dashboard.settings", **environ},
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture

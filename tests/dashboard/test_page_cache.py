@@ -1,14 +1,10 @@
 """Public pages are stored rendered per data version, answered conditionally, and never stale or personal."""
 
 import gzip
-import os
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.core.management import call_command
@@ -19,6 +15,7 @@ from django.utils.http import http_date
 from dashboard import page_cache
 from inspections import national_cache
 from inspections.models import Inspection
+from tests.dashboard.conftest import settings_in_a_new_process
 
 pytestmark = pytest.mark.django_db
 
@@ -224,29 +221,21 @@ def test_a_restore_shows_on_the_stored_page(client, tmp_path):
 # -- Configuration --------------------------------------------------------------------------------------
 
 
-def settings_in_a_new_process(**environ):
-    code = "from django.conf import settings; print(settings.CACHES['pages']['BACKEND'], settings.CACHES['pages'].get('OPTIONS'))"
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "dashboard.settings", **environ},
-        cwd=django_settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-    )
+PAGES_CACHE = "settings.CACHES['pages']['BACKEND'], settings.CACHES['pages'].get('OPTIONS')"
 
 
 def test_each_worker_keeps_a_bounded_number_of_pages_without_cache_url():
-    result = settings_in_a_new_process(CACHE_URL="", PAGE_CACHE_ENTRIES="42")
+    result = settings_in_a_new_process(PAGES_CACHE, CACHE_URL="", PAGE_CACHE_ENTRIES="42")
     assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache {'MAX_ENTRIES': 42}"
 
 
 def test_cache_url_shares_pages_through_redis():
-    result = settings_in_a_new_process(CACHE_URL="redis://cache.internal:6379/1")
+    result = settings_in_a_new_process(PAGES_CACHE, CACHE_URL="redis://cache.internal:6379/1")
     assert result.stdout.startswith("django.core.cache.backends.redis.RedisCache")
 
 
 def test_a_cache_url_of_another_kind_is_a_one_line_error():
-    result = settings_in_a_new_process(CACHE_URL="memcached://secret@cache:11211")
+    result = settings_in_a_new_process(PAGES_CACHE, CACHE_URL="memcached://secret@cache:11211")
     assert result.returncode != 0
     assert "CACHE_URL must start with redis:// or rediss://, not 'memcached'." in result.stderr
     assert "secret" not in result.stderr
@@ -279,7 +268,7 @@ def test_one_thread_renders_a_page_while_the_others_wait_for_it():
 
 def test_a_request_during_another_threads_render_is_served_that_render(client, history, django_assert_max_num_queries):
     url = reverse("council-detail", args=["tower-hamlets"])
-    key = page_cache.cache_key(page_cache.page_digest(national_cache.version(), url + "?"))
+    key = page_cache.cache_key(page_cache.page_digest(national_cache.version(), "http://testserver" + url + "?"))
     assert page_cache.renders.begin(key)  # as if another thread of this worker had begun rendering it
 
     def the_other_thread():
@@ -305,3 +294,12 @@ def test_a_render_that_fails_lets_the_next_request_render(client, history, monke
     monkeypatch.undo()
     assert not page_cache.renders.in_progress  # no request will wait for a render that ended
     assert client.get(url).status_code == 200
+
+
+def test_a_page_with_absolute_links_is_stored_per_site_name(client, history, settings):
+    """Feeds and the API write absolute links: a page stored for one of the site's names is not served to another."""
+    settings.ALLOWED_HOSTS = ["tracker.example.org", "www.tracker.example.org"]
+    for host in ("tracker.example.org", "www.tracker.example.org", "tracker.example.org"):
+        for url in (reverse("feed-council", args=["tower-hamlets", "atom"]), reverse("api-council-list")):
+            response = client.get(url, HTTP_HOST=host)
+            assert f"http://{host}/councils/tower-hamlets/" in response.content.decode(), (url, host)

@@ -190,8 +190,14 @@ def public_cases(record):
         reverse("feed-region", args=[record.council.region.code, "rss"]),
         reverse("feed-council", args=[record.council.slug, "atom"]),
         reverse("healthz"),
+        *api_urls(record),
     ]
     cases = [(f"GET {url}", "GET", url, None, dict.fromkeys(ROLES, 200)) for url in urls]
+    # The JSON API only reads, whoever asks (it has no sign-in: a session changes nothing).
+    for url in api_urls(record):
+        cases.append((f"POST {url}", "POST", url, {}, dict.fromkeys(ROLES, 405)))
+    url = "/api/no-such-list/"
+    cases.append((f"GET {url}", "GET", url, None, dict.fromkeys(ROLES, 404)))
     # Drafts are nobody's public page, not even a superuser's (they are read in the admin).
     url = reverse("inspection-detail", args=[record.draft.pk])
     cases.append((f"GET {url}", "GET", url, None, dict.fromkeys(ROLES, 404)))
@@ -200,6 +206,22 @@ def public_cases(record):
     url = reverse("source-document", args=["no-such-source"])
     cases.append((f"GET {url}", "GET", url, None, dict.fromkeys(ROLES, 404)))
     return cases
+
+
+def api_urls(record):
+    return [
+        reverse("api-root"),
+        reverse("api-schema"),
+        reverse("api-schema-json"),
+        reverse("api-docs"),
+        reverse("api-council-list"),
+        reverse("api-council-detail", args=[record.council.slug]),
+        reverse("api-inspection-list"),
+        reverse("api-inspection-detail", args=[record.short.pk]),
+        reverse("api-judgement-list"),
+        reverse("api-finding-list"),
+        reverse("api-key-figure-list"),
+    ]
 
 
 def test_the_groups_grant_exactly_the_policy():
@@ -211,7 +233,10 @@ def test_the_groups_grant_exactly_the_policy():
 def test_every_url_pattern_has_an_expectation():
     covered = {
         "overview", "council-list", "council-detail", "inspection-detail", "finding-search", "coverage", "export-index",
-        "export-csv", "feed-england", "feed-region", "feed-council", "source-document", "healthz", "admin:index", "admin:login", "admin:logout", "admin:password_change",
+        "export-csv", "feed-england", "feed-region", "feed-council", "source-document", "healthz",
+        "api-root", "api-schema", "api-schema-json", "api-docs", "api-council-list", "api-council-detail",
+        "api-inspection-list", "api-inspection-detail", "api-judgement-list", "api-finding-list", "api-key-figure-list",
+        "api-not-found", "admin:index", "admin:login", "admin:logout", "admin:password_change",
         "admin:password_change_done", "admin:autocomplete", "admin:jsi18n", "admin:view_on_site", "admin:app_list",
         "admin:auth_user_password_change", *CUSTOM_ADMIN_VIEWS,
     }  # fmt: skip
