@@ -19,9 +19,22 @@ from inspections.models import Finding, Inspection, Judgement, KeyFigure, Missin
 from ..views import ordered_judgements
 
 
-def label_of(field):
-    """A read-only <field>_label: the words for the stored value."""
-    return serializers.CharField(source=f"get_{field}_display", read_only=True)
+@extend_schema_field(OpenApiTypes.STR)
+class LabelField(serializers.Field):
+    """The words for a stored choice value: a <field>_label beside <field>."""
+
+    def __init__(self, choices, **kwargs):
+        self.labels = dict(choices)
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return self.labels.get(value, value)
+
+
+def label_of(model, field):
+    # Read from the field's choices, not get_<field>_display(): REST framework inspects a method's signature
+    # on every call, which was most of the time of a page of inspections.
+    return LabelField(model._meta.get_field(field).flatchoices, source=field)
 
 
 def absolute(request, path):
@@ -29,7 +42,7 @@ def absolute(request, path):
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    kind_label = label_of("kind")
+    kind_label = label_of(Source, "kind")
     date = serializers.DateField(source="published_date")
     url = serializers.SerializerMethodField(help_text="The document: its address at the publisher, else the copy this site serves.")
     citation = serializers.CharField(read_only=True, help_text="Publisher, title and date, as a reader would cite it.")
@@ -109,7 +122,7 @@ class CouncilSerializer(CouncilRefSerializer):
 
     region = serializers.CharField(source="region.name", allow_null=True, default=None)
     region_code = serializers.CharField(source="region.code", allow_null=True, default=None)
-    la_type_label = label_of("la_type")
+    la_type_label = label_of(Council, "la_type")
     latest_inspection_id = serializers.IntegerField(allow_null=True, read_only=True)
     latest_inspection_date = serializers.DateField(allow_null=True, read_only=True)
     latest_inspection_date_precision = serializers.CharField(allow_null=True, read_only=True)
@@ -138,8 +151,8 @@ class CouncilSerializer(CouncilRefSerializer):
 
 
 class InspectionJudgementSerializer(serializers.ModelSerializer):
-    area_label = label_of("area")
-    grade_label = label_of("grade")
+    area_label = label_of(Judgement, "area")
+    grade_label = label_of(Judgement, "grade")
     score = serializers.IntegerField(read_only=True, help_text="Ofsted's 1-4 score: 1 outstanding, 4 inadequate.")
 
     class Meta:
@@ -150,8 +163,8 @@ class InspectionJudgementSerializer(serializers.ModelSerializer):
 class InspectionSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The inspection's page on this site.")
     council = CouncilRefSerializer(read_only=True)
-    event_type_label = label_of("event_type")
-    framework_label = label_of("framework")
+    event_type_label = label_of(Inspection, "event_type")
+    framework_label = label_of(Inspection, "framework")
     judgements = serializers.SerializerMethodField(help_text="The grades, in the report's order; empty for a visit.")
     sources = SourceSerializer(many=True, read_only=True)
 
@@ -193,11 +206,11 @@ class JudgementSerializer(serializers.ModelSerializer):
     inspection_id = serializers.IntegerField(read_only=True)
     council = CouncilRefSerializer(source="inspection.council", read_only=True)
     event_type = serializers.CharField(source="inspection.event_type", read_only=True)
-    framework_label = label_of("framework")
+    framework_label = label_of(Judgement, "framework")
     start_date = serializers.DateField(source="inspection_start_date", read_only=True)
     start_date_precision = serializers.CharField(source="inspection.date_precision", read_only=True)
-    area_label = label_of("area")
-    grade_label = label_of("grade")
+    area_label = label_of(Judgement, "area")
+    grade_label = label_of(Judgement, "grade")
     score = serializers.IntegerField(source="grade_score", read_only=True)
     previous_grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True, read_only=True)
     previous_area = serializers.CharField(allow_null=True, read_only=True)
@@ -234,8 +247,8 @@ class FindingSerializer(serializers.ModelSerializer):
     inspection_url = serializers.SerializerMethodField()
     council = CouncilRefSerializer(source="inspection.council", read_only=True)
     start_date = serializers.DateField(source="inspection.start_date", read_only=True)
-    kind_label = label_of("kind")
-    area_label = label_of("area")
+    kind_label = label_of(Finding, "kind")
+    area_label = label_of(Finding, "area")
     said_by = serializers.SerializerMethodField(help_text="ofsted, or press for a statement a news article reported.")
     source = SourceSerializer(read_only=True)
 
@@ -269,16 +282,16 @@ class FindingSerializer(serializers.ModelSerializer):
 
 class KeyFigureSerializer(serializers.ModelSerializer):
     council = CouncilRefSerializer(read_only=True)
-    metric_label = label_of("metric")
+    metric_label = label_of(KeyFigure, "metric")
     value = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=False, allow_null=True, read_only=True)
-    unit_label = label_of("unit")
+    unit_label = label_of(KeyFigure, "unit")
     status = serializers.ChoiceField(
         source="missing_code",
         choices=MissingCode.choices,
         read_only=True,
         help_text="Empty where value is given; otherwise the source's code for why there is no number.",
     )
-    status_label = label_of("missing_code")
+    status_label = label_of(KeyFigure, "missing_code")
     source = SourceSerializer(read_only=True)
     also_reported_by = SourceSerializer(many=True, read_only=True)
 
