@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from councils.boundaries import shipped_boundaries, with_boundary_code
 from councils.models import Council
 from inspections import grades, national_cache, schedule
 from inspections.filtering import errors_as_list
@@ -22,7 +23,7 @@ from inspections.filtersets import CouncilFilterSet, FindingFilterSet
 from inspections.frameworks import Area, EventType, area_wording
 from inspections.models import Disagreement, Finding, Inspection, KeyFigure, Source
 
-from . import charts
+from . import charts, maps
 from .forms_ui import govuk_filter_form
 
 # Columns of the comparison tables: what ILACS judges today, each with the areas that came before it.
@@ -77,7 +78,9 @@ def overview(request):
     # (national_cache), whatever query string a reader adds; the page itself is stored rendered
     # (dashboard/page_cache.py).
     context = national_cache.cached("overview", overview_data)
-    return render(request, "dashboard/overview.html", context)
+    map_part, errors = grade_map_context(request, keep_query=False)
+    status = 400 if errors else 200
+    return render(request, "dashboard/overview.html", {**context, **map_part, "errors": errors}, status=status)
 
 
 def overview_data():
@@ -107,12 +110,53 @@ def overview_data():
     return context
 
 
+# -- The grade map (overview and council list) -------------------------------------------------------
+
+
+def grade_map_data(line):
+    """The map of every current council's latest grade in `line`: the same for every page that shows it."""
+    boundaries = shipped_boundaries()
+    councils = with_boundary_code(
+        grades.with_latest_grades(Council.objects.current().select_related("region"), (line,)), boundaries["areas"]
+    )
+    return maps.grade_map(councils, line, boundaries)
+
+
+def grade_map_context(request, keep_query, draw=True):
+    """The map's part of a page's context, and [(field, message)] when the chosen area is not one of the options.
+
+    keep_query: the map's form carries the page's other query parameters (the council list's filters), so
+    that choosing an area keeps them. draw: False when the page shows nothing (its other values are wrong).
+    """
+    form = govuk_filter_form(maps.MapAreaForm(request.GET))
+    context = {
+        "map_form": form,
+        "map_action": request.path,
+        "map_keep": [
+            (name, value) for name, values in request.GET.lists() if keep_query and name != "map" for value in values
+        ],
+        "map": None,
+    }
+    if not form.is_valid():
+        return context, [(name, message) for name, messages in form.errors.items() for message in messages]
+    if not draw:
+        return context, []
+    line = form.line()
+    # National, like the overview's aggregates: computed once per data version and area, for both pages.
+    context["map"] = national_cache.cached(f"map:{line.key}", lambda: grade_map_data(line))
+    return context, []
+
+
 # -- Council list ------------------------------------------------------------------------------------
 
 
 def council_list(request):
     filterset = CouncilFilterSet(request.GET or None, queryset=Council.objects.select_related("region"))
     status = bad_request_status(filterset)
+    errors = errors_as_list(filterset) if status != 200 else []
+    map_part, map_errors = grade_map_context(request, keep_query=True, draw=status == 200)
+    if map_errors:
+        status, errors = 400, errors + map_errors
     page = None
     if status == 200:
         # A page at a time, so that the page costs the same however many councils there are. In the
@@ -122,12 +166,13 @@ def council_list(request):
     context = {
         "filterset": filterset,
         "form": govuk_filter_form(filterset.form),
-        "errors": errors_as_list(filterset) if status != 200 else [],
+        "errors": errors,
         "councils": list(page.object_list) if page else [],
         "page": page,
         "total": page.paginator.count if page else 0,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else [],
-        "filtered": any(value for key, value in request.GET.items() if key not in ("sort", "page")),
+        "filtered": any(value for key, value in request.GET.items() if key not in ("sort", "page", "map")),
+        **map_part,
     }
     return render(request, "dashboard/council_list.html", context, status=status)
 

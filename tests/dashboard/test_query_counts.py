@@ -16,12 +16,14 @@ pytestmark = pytest.mark.django_db
 
 # The most queries each page may run (the tests below show where each comes from). Every public page
 # first reads the data version (dashboard/page_cache.py); a page stored for that version costs nothing more.
-OVERVIEW = 8  # the data version, then (when not cached for this version) the version again for the
+OVERVIEW = 10  # the data version, then (when not cached for this version) the version again for the
 # aggregates, latest grades per council, grade transitions, activity per year, the count of inspections
-# and visits, recent events + judgements
+# and visits, recent events + judgements; the version again for the map, its councils with their latest
+# grades in the chosen area and their boundary codes
 STORED = 1  # the data version: the rendered page comes from the cache
-COUNCIL_LIST = 5  # the data version, regions for the filter, count, a page of councils with their latest
-# grades, a region by code
+COUNCIL_LIST = 7  # the data version, regions for the filter, count, a page of councils with their latest
+# grades, a region by code; the version again for the map (national, cached apart from the page), its
+# councils with their latest grades in the chosen area and their boundary codes
 COUNCIL_PAGE = 12  # the data version, council, successors, predecessors, events + judgements + findings +
 # sources, key figures, comparison councils, their full inspections + those inspections' judgements
 INSPECTION_PAGE = 8  # the data version, event, judgements, findings, sources, disagreements with their
@@ -56,13 +58,19 @@ def data(request, history):
     return history
 
 
-def test_overview(client, data, django_assert_max_num_queries):
-    twice(client, reverse("overview"), {}, OVERVIEW, django_assert_max_num_queries)
+@pytest.mark.parametrize("params", [{}, {"map": "care_leavers"}])
+def test_overview(client, data, params, django_assert_max_num_queries):
+    twice(client, reverse("overview"), params, OVERVIEW, django_assert_max_num_queries)
 
 
 @pytest.mark.parametrize(
     "params",
-    [{}, {"region": "E12000007", "grade": "good", "change": "improved", "sort": "-date"}, {"q": "tower"}],
+    [
+        {},
+        {"region": "E12000007", "grade": "good", "change": "improved", "sort": "-date"},
+        {"q": "tower"},
+        {"map": "leaders", "page": "2"},
+    ],
 )
 def test_council_list(client, data, params, django_assert_max_num_queries):
     twice(client, reverse("council-list"), params, COUNCIL_LIST, django_assert_max_num_queries)
@@ -97,6 +105,10 @@ def test_findings(client, data, params, django_assert_max_num_queries):
 def test_bad_input_pages_are_cheap_too(client, data, django_assert_max_num_queries):
     with django_assert_max_num_queries(COUNCIL_LIST):
         assert client.get(reverse("council-list"), {"grade": "nonsense"}).status_code == 400
+    with django_assert_max_num_queries(COUNCIL_LIST):
+        assert client.get(reverse("council-list"), {"map": "nonsense"}).status_code == 400
+    with django_assert_max_num_queries(OVERVIEW):
+        assert client.get(reverse("overview"), {"map": "nonsense"}).status_code == 400
     with django_assert_max_num_queries(FINDINGS):
         assert client.get(reverse("finding-search"), {"start_date_after": "yesterday"}).status_code == 400
     with django_assert_max_num_queries(2):  # the data version, the council

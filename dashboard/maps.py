@@ -1,0 +1,194 @@
+"""The map of England's councils coloured by their latest grade in one judgement area.
+
+An inline SVG drawn on the server from the shipped boundaries (councils/boundaries.py): no script, no
+map tiles, nothing fetched. Each council is a link to its page, named in words by its <title>; grades
+have the charts' colours and fill patterns (dashboard/charts.py), so they differ without colour too; a
+table holds the same data. Like the chart builders, grade_map() is a plain function of what it is given.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django import forms
+
+from inspections.filtering import INVALID_CHOICE
+from inspections.frameworks import Grade
+from inspections.grades import COUNCIL_LINES, OVERALL, LatestStatus
+from inspections.models import format_date
+
+from .charts import GRADE_COLOURS, GRADE_ORDER, GRADE_PATTERNS, NOT_GRADED, NOT_GRADED_COLOUR, NOT_GRADED_PATTERN
+
+MAP_LINES = {line.key: line for line in COUNCIL_LINES}
+PATTERN_SIZE = 8  # SVG units (about 5 px on a desktop screen): the patterns' repeat
+# What each of plotly's pattern shapes draws in one repeat, in white over the grade's colour; the
+# stroke is a quarter of the repeat, as the charts' patterns' "solidity" of 0.25.
+PATTERN_MARKS = {
+    "": "",
+    "/": "M-2 2L2-2M0 8L8 0M6 10L10 6",
+    "\\": "M-2 6L2 10M0 0L8 8M6-2L10 2",
+    "-": "M0 4H8",
+    "|": "M4 0V8",
+    "x": "M0 0L8 8M8 0L0 8",
+    "+": "M0 4H8M4 0V8",
+}
+DOT = ".", 1.6  # a dot in the middle of the repeat, its radius
+
+
+class MapAreaForm(forms.Form):
+    """Which judgement area the map shows: one of the council list's lines, overall effectiveness by default."""
+
+    map = forms.ChoiceField(
+        choices=[(key, line.label) for key, line in MAP_LINES.items()],
+        required=False,
+        label="Judgement area",
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+
+    def line(self):
+        """The chosen line (call after is_valid())."""
+        return MAP_LINES.get(self.cleaned_data.get("map") or OVERALL.key, OVERALL)
+
+
+@dataclass
+class Fill:
+    """A grade's (or no grade's) colour and pattern, as an SVG <pattern> the shapes and legend use."""
+
+    key: str
+    label: str
+    colour: str
+    pattern: str
+    count: int = 0
+
+    @property
+    def id(self):
+        return f"map-fill-{self.key}"
+
+    @property
+    def paint(self):
+        return f"url(#{self.id})"
+
+    @property
+    def marks(self):
+        return PATTERN_MARKS.get(self.pattern, "")
+
+    @property
+    def dot(self):
+        return self.pattern == DOT[0]
+
+    dot_radius = DOT[1]
+    size = PATTERN_SIZE
+    centre = PATTERN_SIZE / 2
+    stroke = PATTERN_SIZE / 4
+
+
+@dataclass
+class MapArea:
+    """One council on the map and in the table."""
+
+    name: str
+    url: str
+    region: str
+    grade: str | None
+    grade_words: str
+    date: str  # when the grade was given, as precisely as known
+    note: str  # why the grade is not from the latest full inspection, if it is not
+    fill: Fill
+    d: str = ""
+    inset_d: str = ""
+
+    @property
+    def title(self):
+        """The shape's name for readers and screen readers: council, grade in words, its date."""
+        detail = "; ".join(part for part in (self.date and f"given {self.date}", self.note) if part)
+        return f"{self.name}: {self.grade_words}" + (f" ({detail})" if detail else "")
+
+
+@dataclass
+class GradeMap:
+    line_label: str
+    view_box: str
+    inset: dict | None
+    areas: list  # every current council, by name
+    fills: list  # the legend: grades present, in the charts' order, then no grade
+    citation: str
+    summary: str
+    unmapped: list = field(default_factory=list)  # councils with no boundary: in the table only
+
+    @property
+    def shapes(self):
+        return [area for area in self.areas if area.d]
+
+    @property
+    def inset_shapes(self):
+        return [area for area in self.areas if area.inset_d]
+
+
+def citation(source):
+    boundaries, lookup = source["boundaries"], source["lookup"]
+    return (
+        f"Boundaries: {boundaries['publisher']}, Local Authority Districts ({boundaries['year']}) and "
+        f"Lower Tier to Upper Tier Local Authority lookup ({lookup['year']}), {boundaries['licence']}. "
+        f"{boundaries['notice']}."
+    )
+
+
+def grade_map(councils, line, boundaries):
+    """A GradeMap of current councils annotated by grades.with_latest_grades(..., (line,)) and
+    councils.boundaries.with_boundary_code(), drawn with `boundaries` (the shipped file's content)."""
+    key = line.key
+    fills = {grade: Fill(grade, Grade(grade).label, GRADE_COLOURS[grade], GRADE_PATTERNS[grade]) for grade in GRADE_ORDER}
+    fills[NOT_GRADED] = Fill(NOT_GRADED, "No grade in this area", NOT_GRADED_COLOUR, NOT_GRADED_PATTERN)
+    area_shapes = boundaries["areas"]
+    areas, unmapped = [], []
+    for council in sorted(councils, key=lambda c: (c.name, c.pk)):
+        grade = getattr(council, f"{key}_grade")
+        status = getattr(council, f"{key}_status")
+        fill = fills[grade if grade in fills else NOT_GRADED]
+        fill.count += 1
+        if grade:
+            words = Grade(grade).label
+            date = format_date(getattr(council, f"{key}_date"), getattr(council, f"{key}_date_precision"))
+            note = "" if status == LatestStatus.GIVEN else (
+                "its latest full inspection's grades are not recorded" if status == LatestStatus.NOT_RECORDED
+                else "its latest full inspection gave none in this area"
+            )
+        else:
+            words = "no grade in this area" if status else "no full inspection recorded"
+            date, note = "", ""
+        shape = area_shapes.get(council.boundary_code or "")
+        area = MapArea(
+            name=council.name,
+            url=council.get_absolute_url(),
+            region=council.region.name if council.region else "",
+            grade=grade,
+            grade_words=words,
+            date=date,
+            note=note,
+            fill=fill,
+            d=shape["d"] if shape else "",
+            inset_d=shape.get("inset_d", "") if shape else "",
+        )
+        areas.append(area)
+        if not shape:
+            unmapped.append(area)
+    legend = [fills[grade] for grade in GRADE_ORDER if fills[grade].count]
+    if fills[NOT_GRADED].count:
+        legend.append(fills[NOT_GRADED])
+    inset = boundaries.get("inset")
+    summary = (
+        f"England's {len(areas)} current councils, each coloured by the latest {line.label.lower()} grade Ofsted "
+        "gave it: at its latest full inspection, or, where that inspection gave none, the most recent before "
+        "it (the table gives the date). Patterns tell the grades apart without colour."
+        + (f" {inset['label']}'s boroughs are drawn again, larger, in a box of their own." if inset else "")
+        + " Select a council to open its page."
+    )
+    return GradeMap(
+        line_label=line.label,
+        view_box=boundaries["viewBox"],
+        inset=inset,
+        areas=areas,
+        fills=legend,
+        citation=citation(boundaries["source"]),
+        summary=summary,
+        unmapped=unmapped,
+    )
