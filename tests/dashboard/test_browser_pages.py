@@ -107,7 +107,7 @@ def test_follow_the_timeline_to_an_inspection_and_back(site, page, history):
 
 def test_apply_and_clear_a_filter(site, page, assert_no_axe_violations):
     page.goto(site + "/councils/")
-    rows = page.locator("table.govuk-table tbody tr")
+    rows = page.locator("[aria-labelledby=councils-caption] tbody tr")  # the list, not the map's table
     assert rows.count() == 5
     page.get_by_label("Latest overall grade").select_option("good")
     page.get_by_role("button", name="Apply filters").click()
@@ -147,6 +147,6 @@ def test_pages_work_without_javascript(site, browser, history):
         page.locator(f"#inspection-{history.sif.pk} h3 a").click()
         assert "Full inspection" in page.locator("h1").inner_text()
         page.goto(site + "/councils/?grade=outstanding")
-        assert page.locator("table.govuk-table tbody tr").count() == 1
+        assert page.locator("[aria-labelledby=councils-caption] tbody tr").count() == 1
     finally:
         context.close()
