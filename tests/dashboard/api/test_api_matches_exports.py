@@ -46,18 +46,16 @@ LISTS = {
         ["", "metric=agency_worker_rate", "council=tower-hamlets", "start_date_after=2019-01-01"],
     ),
 }
-CASES = [(name, query) for name, (_api_key, _csv_key, queries) in LISTS.items() for query in queries]
-
-
-@pytest.mark.parametrize("name, query", CASES)
-def test_the_api_list_holds_the_exports_rows_in_its_order(client, record, name, query):
-    api_key, csv_key, _queries = LISTS[name]
+@pytest.mark.parametrize("name", list(LISTS))
+def test_the_api_list_holds_the_exports_rows_in_its_order(client, record, name):
+    api_key, csv_key, queries = LISTS[name]
     api_path = "/api/" + name.replace("_", "-") + "/"
-    # Two rows a page: every list here spans several pages, so the cursor is walked too.
-    rows, pages = walk(client, f"{api_path}?{query}&page_size=2")
-    exported = read_csv(client.get(f"/export/{name}.csv?{query}"))
-    assert [api_key(row) for row in rows] == [csv_key(row) for row in exported]
-    assert pages == max(1, -(-len(exported) // 2))
+    for query in queries:  # one set of data for every query of the list: building it is most of the time
+        # Two rows a page: every list here spans several pages, so the cursor is walked too.
+        rows, pages = walk(client, f"{api_path}?{query}&page_size=2")
+        exported = read_csv(client.get(f"/export/{name}.csv?{query}"))
+        assert [api_key(row) for row in rows] == [csv_key(row) for row in exported], query
+        assert pages == max(1, -(-len(exported) // 2)), query
 
 
 def test_tower_hamlets_inspections_are_the_exports(client, record):
