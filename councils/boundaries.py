@@ -218,7 +218,8 @@ def build(boundaries_path, lookup_path, *, origins=("", "")):
         names[upper] = upper_name
     councils = {code: shapely.unary_union(parts) for code, parts in sorted(pieces.items())}
 
-    left, bottom, right, top = shapely.unary_union(list(councils.values())).bounds
+    land = shapely.unary_union(list(councils.values()))
+    left, bottom, right, top = land.bounds
     scale = HEIGHT / (top - bottom)
     width = math.ceil((right - left) * scale)
 
@@ -234,7 +235,6 @@ def build(boundaries_path, lookup_path, *, origins=("", "")):
         frame_height = math.ceil((in_top - in_bottom) * inset_scale) + 2 * INSET_MARGIN
         # A corner free of land (the North Sea top right, else where Scotland would be, top left), else
         # beside the map, which widens.
-        land = shapely.unary_union(list(councils.values()))
         corners = [(width - frame_width, 0), (0, 0), (width - frame_width, HEIGHT - frame_height)]
         free = [
             (x, y)

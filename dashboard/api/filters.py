@@ -6,6 +6,7 @@ Every problem of a query is reported at once.
 """
 
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
 
 from inspections.filtering import accepts_parameter
@@ -21,7 +22,7 @@ class FilterSetBackend(DjangoFilterBackend):
             if name not in paging and not accepts_parameter(type(filterset), name)
         }
         if not filterset.is_valid():
-            problems.update({name: [error.message % (error.params or ()) for error in errors] for name, errors in filterset.errors.as_data().items()})
+            problems.update(translate_validation(filterset.errors).detail)
         if problems:
             raise ValidationError(problems)
         return filterset.qs

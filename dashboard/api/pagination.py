@@ -55,7 +55,7 @@ def after(names_and_directions, values):
             same_so_far &= Q(**{name: value})
         else:  # only other empty values follow an empty one: they are equal, and a later key decides
             same_so_far &= Q(**{f"{name}__isnull": True})
-    return functools.reduce(operator.or_, conditions) if conditions else Q(pk__in=[])
+    return functools.reduce(operator.or_, conditions)  # never empty: the last key, the primary key, has a value
 
 
 def encode(values):
