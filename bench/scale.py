@@ -368,7 +368,7 @@ def print_table(records, scales, measured):
         )  # fmt: skip
     exports = [r for r in records if r["page"].startswith("export_")]
     if exports:
-        print(f"\nExports (first byte above; here the first data row and the whole file):")
+        print("\nExports (first byte above; here the first data row and the whole file):")
         print(f"{'database':10} {'export':22} {f's{low} row p95':>11} {f's{high} row p95':>11} {'row/floor':>9} "
               f"{f's{low} rows/s':>11} {f's{high} rows/s':>11} {f's{high} rows':>11} {f'per-row s{high}/s{low}':>14}")  # fmt: skip
         for record in exports:

@@ -186,7 +186,6 @@ def build(boundaries_path, lookup_path, *, origins=("", "")):
     have a district in the boundaries: files of different years whose codes disagree are an error
     naming the first code that does not match, never a map with a council missing.
     """
-    import numpy as np  # noqa: PLC0415
     import shapely  # noqa: PLC0415 - the build's own dependency (pip install '.[build]')
     from shapely.geometry import shape  # noqa: PLC0415
 

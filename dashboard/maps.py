@@ -6,7 +6,6 @@ have the charts' colours and fill patterns (dashboard/charts.py), so they differ
 table holds the same data. Like the chart builders, grade_map() is a plain function of what it is given.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django import forms

@@ -1,7 +1,6 @@
-"""Shared fixtures for browser tests (Playwright + headless Debian Chromium + axe).
+"""Shared plumbing: browser tests (Playwright + headless Debian Chromium + axe), and data kept for a module.
 
-Only browser plumbing lives here; other fixtures belong in the test files
-(or tests/factories.py) that use them.
+Other fixtures belong in the test files (or tests/factories.py) that use them.
 
 Writing a browser test::
 
@@ -32,6 +31,7 @@ import os
 import re
 import shutil
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,6 +49,14 @@ CHROMIUM_ARGS = [
 ]
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SCREENSHOT_DIR = PROJECT_DIR / "test-output" / "screenshots"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="also save a full-page screenshot of every page the width tests open (test-output/screenshots/)",
+    )
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's own reordering
@@ -128,7 +136,9 @@ def browser(chromium_path):
 def page(browser):
     """A page in a fresh browser context (no cookies or storage shared between tests)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(15_000)
+    # Playwright's own default. CI's shared machines have run the suite at half speed, and 15 s once cut
+    # short an admin page that was only slow.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     try:
         yield page
@@ -136,11 +146,45 @@ def page(browser):
         context.close()
 
 
+CHARTS_DRAWN = """() => [...document.querySelectorAll("[data-chart]")].every(
+  (chart) => chart.classList.contains("app-chart--drawn"))"""
+# Two frames: events the page queued while loading (a blocked resource's securitypolicyviolation, a redraw
+# after plotly's first pass) have been delivered by then.
+TWO_FRAMES = "() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))"
+
+
+def wait_until_settled(page):
+    """Wait until the page has loaded and drawn its charts (within the context's timeout).
+
+    Not Playwright's "networkidle" (no request for 500 ms), which its documentation advises against: it
+    waits on requests the test does not care about, and on a loaded machine it timed out on pages that
+    had long finished.
+    """
+    page.wait_for_load_state("load")
+    page.wait_for_function(CHARTS_DRAWN)
+    page.evaluate(TWO_FRAMES)
+
+
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     """test-output/screenshots in the project (gitignored); created on demand."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR
+
+
+# -- data kept for a module ----------------------------------------------------
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker):
+    """For a module-scoped fixture: what is written inside the block is there for each of the module's tests
+    (each runs in a savepoint of this transaction, so its own changes are undone) and rolled back after them.
+    For data that is slow to build and that the module's tests only read."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 # -- axe -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import csv
 import datetime
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import signal
@@ -70,17 +71,25 @@ def history_rows(path=HISTORY_CSV):
         raise ArchiveError(f"Cannot read the history CSV {path}: {error}.") from None
 
 
-def build_archive(folder, output=ARCHIVE_FILE, *, history=HISTORY_CSV, workers=None, timeout=TIMEOUT, progress=None):
+def build_archive(
+    folder, output=ARCHIVE_FILE, *, history=HISTORY_CSV, workers=None, timeout=TIMEOUT, progress=None, reader=parse_report
+):
     """Read every report PDF under folder into output (JSON Lines); returns a BuildSummary.
 
-    progress, if given, is called as progress(done, total) after each file.
+    progress, if given, is called as progress(done, total) after each file. reader turns one PDF's bytes into a
+    report; the workers import it by name, so it must be a module-level function.
     """
     folder, output = Path(folder), Path(output)
     pdfs = report_pdfs(folder)
     rows = history_rows(history)
     records = {}
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
-        futures = [pool.submit(read_pdf, str(path), path.relative_to(folder).as_posix(), timeout) for path in pdfs]
+    # Workers start from a fork server, not by forking this process: a command or test may have threads
+    # running (a database connection's, a test server's), and forking those can deadlock the child.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count(), mp_context=context) as pool:
+        futures = [
+            pool.submit(read_pdf, str(path), path.relative_to(folder).as_posix(), timeout, reader) for path in pdfs
+        ]
         for done, future in enumerate(as_completed(futures), start=1):
             record = future.result()
             records[record["path"]] = record
@@ -114,13 +123,13 @@ def provenance(path, rows):
     return {"urn": urn, "history": history}
 
 
-def read_pdf(path, relative, timeout):
+def read_pdf(path, relative, timeout, reader):
     """One file's record. Runs in a worker process: everything it returns is plain data."""
     data = Path(path).read_bytes()
     record = {"path": relative, "sha256": hashlib.sha256(data).hexdigest()}
     try:
         with time_limit(timeout):
-            report = parse_report(data)
+            report = reader(data)
     except ReportError as error:
         return {**record, "status": "refused", "reason": str(error)}
     except Exception as error:  # a reader fault on one file must not stop the build; it is reported like a refusal

@@ -236,6 +236,10 @@ def london(db):
 
 @pytest.fixture
 def history(london):
+    return make_history(london)
+
+
+def make_history(london):
     """Tower Hamlets with its history, two London peers, a neighbour elsewhere and a former council."""
     council = CouncilFactory(
         name="Tower Hamlets", slug="tower-hamlets", region=london, la_type=Council.LAType.LONDON_BOROUGH

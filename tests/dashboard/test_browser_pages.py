@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.conftest import wait_until_settled
+
 pytestmark = pytest.mark.browser
 
 PAGES = {
@@ -12,6 +14,7 @@ PAGES = {
     "council": ("/councils/tower-hamlets/", 2),
     "findings": ("/findings/?q=caseload", 1),
     "coverage": ("/coverage/", 0),
+    "export": ("/export/", 0),
 }
 
 
@@ -54,7 +57,7 @@ def test_page_draws_charts_and_tables_and_passes_axe(site, page, name, assert_no
     requested = watch_requests(page, site)
     response = page.goto(site + path)
     assert response.ok
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     assert_charts_drawn(page, chart_count)
     assert page.locator("table.govuk-table").count() >= 1
     assert "not a government service" in page.locator("footer").inner_text()

@@ -14,7 +14,6 @@ from django.utils.http import http_date
 
 from dashboard import page_cache
 from inspections import national_cache
-from inspections.models import Inspection
 from tests.dashboard.conftest import settings_in_a_new_process
 
 pytestmark = pytest.mark.django_db

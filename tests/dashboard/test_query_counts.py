@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from councils.models import Council
-from tests.dashboard.conftest import build_history
-from tests.factories import CouncilFactory, StatisticalNeighbourFactory
+from tests.conftest import kept_for_the_module
+from tests.dashboard.conftest import build_history, make_history
+from tests.factories import CouncilFactory, RegionFactory, StatisticalNeighbourFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,18 +45,25 @@ def twice(client, url, params, ceiling, assert_max_queries):
     assert second.content == first.content
 
 
-@pytest.fixture(params=["small", "larger"])
-def data(request, history):
-    if request.param == "larger":
-        region = history.council.region
-        others = []
-        for _ in range(20):
-            council = CouncilFactory(region=region, la_type=Council.LAType.LONDON_BOROUGH)
-            build_history(council)
-            others.append(council)
-        for rank, other in enumerate(others[:8], start=3):
-            StatisticalNeighbourFactory(council=history.council, neighbour=other, rank=rank)
-    return history
+@pytest.fixture(scope="module", params=["small", "larger"])
+def built(request, django_db_setup, django_db_blocker):
+    """Each size built once for the module; the tests only read it."""
+    with kept_for_the_module(django_db_blocker):
+        history = make_history(RegionFactory(code="E12000007", name="London"))
+        if request.param == "larger":
+            others = []
+            for _ in range(20):
+                council = CouncilFactory(region=history.council.region, la_type=Council.LAType.LONDON_BOROUGH)
+                build_history(council)
+                others.append(council)
+            for rank, other in enumerate(others[:8], start=3):
+                StatisticalNeighbourFactory(council=history.council, neighbour=other, rank=rank)
+        yield history
+
+
+@pytest.fixture
+def data(built, db):
+    return built
 
 
 @pytest.mark.parametrize("params", [{}, {"map": "care_leavers"}])

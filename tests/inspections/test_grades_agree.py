@@ -5,13 +5,13 @@ import csv
 import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from councils.models import Council
 from inspections import grades
 from inspections.frameworks import Grade
 from inspections.models import Inspection
+from tests.inspections.conftest import loaded_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,7 @@ def words(grade):
 
 @pytest.fixture(scope="module")
 def shipped(django_db_setup, django_db_blocker):
-    """The shipped data, loaded once for this module and removed after it (as a TransactionTestCase does)."""
-    try:
-        with django_db_blocker.unblock():
-            call_command("load_data", verbosity=0)
-        yield
-    finally:  # even when loading failed halfway, leave an empty database to the tests after these
-        with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
+    yield from loaded_for_the_module(django_db_blocker, "load_data", verbosity=0)
 
 
 def test_pages_list_and_exports_agree_on_every_council(client, shipped):

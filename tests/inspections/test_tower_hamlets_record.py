@@ -17,6 +17,7 @@ from councils.models import Council, Region
 from inspections.frameworks import judgement_problem
 from inspections.metrics import METRICS, metric_unit
 from inspections.models import Finding, Inspection, Judgement, KeyFigure, Source
+from tests.inspections.conftest import loaded_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +59,14 @@ ALL_EVENTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def loaded_record(django_db_setup, django_db_blocker):
+    yield from loaded_for_the_module(django_db_blocker, "loaddata", "tower_hamlets", verbosity=0)
+
+
 @pytest.fixture
-def record(db):
-    call_command("loaddata", "tower_hamlets", verbosity=0)
+def record(loaded_record, db):
+    pass
 
 
 def event(key):

@@ -11,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import wait_until_settled
 from tests.security.conftest import make_user
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def open_watched(page, url):
     page.on("console", lambda message: console.append(message.text))
     page.on("pageerror", lambda error: console.append(f"page error: {error}"))
     response = page.goto(url)
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     events = page.evaluate("window.__cspViolations || []")
     refused = [text for text in console if "Content Security Policy" in text or text.startswith("page error")]
     return response, events + refused

@@ -14,15 +14,30 @@ from django.urls import reverse
 
 from inspections.exports import DATASETS, accepts_parameter
 from inspections.frameworks import Area, Grade
-from tests.factories import JudgementFactory
+from tests.conftest import kept_for_the_module
+from tests.dashboard.conftest import make_history
+from tests.factories import JudgementFactory, RegionFactory
 from tests.security.conftest import DRAFT_MARKERS
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """The history with its graded draft, built once for the module; the tests only read it."""
+    with kept_for_the_module(django_db_blocker):
+        history = make_history(RegionFactory(code="E12000007", name="London"))
+        JudgementFactory(inspection=history.draft, area=Area.OVERALL_EFFECTIVENESS, grade=Grade.INADEQUATE)
+        yield history
+
+
+@pytest.fixture
+def history(built, db):
+    return built
+
+
 @pytest.fixture
 def draft(history):
-    JudgementFactory(inspection=history.draft, area=Area.OVERALL_EFFECTIVENESS, grade=Grade.INADEQUATE)
     history.draft.refresh_from_db()
     return history.draft
 

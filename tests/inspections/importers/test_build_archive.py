@@ -3,6 +3,7 @@
 import csv
 import json
 import shutil
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -100,14 +101,12 @@ def test_damaged_pdf_and_non_report_are_refused_and_listed(built):
     assert any(line.startswith("refused 80429_birmingham/damaged.pdf: ") for line in lines)
 
 
-def test_a_pdf_that_takes_too_long_is_refused_not_waited_for(archive, tmp_path, monkeypatch):
-    def slow(data):
-        import time  # noqa: PLC0415
+def slow_reader(data):  # module-level: the build's worker processes import it by name
+    time.sleep(5)
 
-        time.sleep(5)
 
-    monkeypatch.setattr(report_archive, "parse_report", slow)
-    summary = build(archive, tmp_path / "archive.jsonl", timeout=1)
+def test_a_pdf_that_takes_too_long_is_refused_not_waited_for(archive, tmp_path):
+    summary = build(archive, tmp_path / "archive.jsonl", timeout=1, reader=slow_reader)
     assert all("longer than 1 seconds" in reason for _, reason in summary.refused)
 
 
@@ -122,10 +121,9 @@ def test_failed_build_leaves_the_previous_file_whole(archive, tmp_path, monkeypa
     def disk_full(*args, **kwargs):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(report_archive, "parse_report", refuse_quickly)  # what is read does not matter here
     monkeypatch.setattr(report_archive.os, "replace", disk_full)  # the last step of writing the new file
     with pytest.raises(OSError):
-        build(archive, output)
+        build(archive, output, reader=refuse_quickly)  # what is read does not matter here
     assert output.read_text(encoding="utf-8") == "previous\n"
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")] == []
 

@@ -1,16 +1,14 @@
 """The issue's acceptance numbers, on the shipped files loaded by `manage.py load_data`."""
 
 import datetime
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 
 from councils.models import Council
 from inspections.frameworks import GRADED_EVENT_TYPES, Area, EventType, Framework, Grade
 from inspections.models import Inspection, KeyFigure, Origin
+from tests.inspections.conftest import loaded_for_the_module
 
 D = datetime.date
 FIXTURE = settings.FIXTURES_DIR / "tower_hamlets.json"
@@ -18,12 +16,7 @@ FIXTURE = settings.FIXTURES_DIR / "tower_hamlets.json"
 
 @pytest.fixture(scope="module")
 def shipped_data(django_db_setup, django_db_blocker):
-    """load_data once for this module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = StringIO()
-        call_command("load_data", stdout=output, stderr=output)
-        yield output.getvalue()
-        transaction.set_rollback(True)
+    yield from loaded_for_the_module(django_db_blocker, "load_data")
 
 
 @pytest.fixture
