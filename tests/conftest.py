@@ -136,8 +136,7 @@ def browser(chromium_path):
 def page(browser):
     """A page in a fresh browser context (no cookies or storage shared between tests)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    # Playwright's own default. CI's shared machines have run the suite at half speed, and 15 s once cut
-    # short an admin page that was only slow.
+    # Playwright's own default: CI's shared machines have run the suite at half the usual speed.
     context.set_default_timeout(30_000)
     page = context.new_page()
     try:
@@ -157,8 +156,8 @@ def wait_until_settled(page):
     """Wait until the page has loaded and drawn its charts (within the context's timeout).
 
     Not Playwright's "networkidle" (no request for 500 ms), which its documentation advises against: it
-    waits on requests the test does not care about, and on a loaded machine it timed out on pages that
-    had long finished.
+    also waits on requests no test looks at (the favicon, say), and on CI's loaded machine it ran out of
+    time on two admin pages.
     """
     page.wait_for_load_state("load")
     page.wait_for_function(CHARTS_DRAWN)
