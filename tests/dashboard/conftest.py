@@ -231,6 +231,10 @@ def settings_in_a_new_process(expression, **environ):
 
 @pytest.fixture
 def london(db):
+    return make_london()
+
+
+def make_london():
     return RegionFactory(code="E12000007", name="London")
 
 
@@ -239,8 +243,10 @@ def history(london):
     return make_history(london)
 
 
-def make_history(london):
-    """Tower Hamlets with its history, two London peers, a neighbour elsewhere and a former council."""
+def make_history(london=None):
+    """Tower Hamlets with its history, two London peers, a neighbour elsewhere and a former council (and
+    London, unless given)."""
+    london = london or make_london()
     council = CouncilFactory(
         name="Tower Hamlets", slug="tower-hamlets", region=london, la_type=Council.LAType.LONDON_BOROUGH
     )

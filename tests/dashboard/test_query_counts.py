@@ -11,7 +11,7 @@ from django.urls import reverse
 from councils.models import Council
 from tests.conftest import kept_for_the_module
 from tests.dashboard.conftest import build_history, make_history
-from tests.factories import CouncilFactory, RegionFactory, StatisticalNeighbourFactory
+from tests.factories import CouncilFactory, StatisticalNeighbourFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def twice(client, url, params, ceiling, assert_max_queries):
 def built(request, django_db_setup, django_db_blocker):
     """Each size built once for the module; the tests only read it."""
     with kept_for_the_module(django_db_blocker):
-        history = make_history(RegionFactory(code="E12000007", name="London"))
+        history = make_history()
         if request.param == "larger":
             others = []
             for _ in range(20):

@@ -16,7 +16,7 @@ from inspections.exports import DATASETS, accepts_parameter
 from inspections.frameworks import Area, Grade
 from tests.conftest import kept_for_the_module
 from tests.dashboard.conftest import make_history
-from tests.factories import JudgementFactory, RegionFactory
+from tests.factories import JudgementFactory
 from tests.security.conftest import DRAFT_MARKERS
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def built(django_db_setup, django_db_blocker):
     """The history with its graded draft, built once for the module; the tests only read it."""
     with kept_for_the_module(django_db_blocker):
-        history = make_history(RegionFactory(code="E12000007", name="London"))
+        history = make_history()
         JudgementFactory(inspection=history.draft, area=Area.OVERALL_EFFECTIVENESS, grade=Grade.INADEQUATE)
         yield history
 
