@@ -16,7 +16,7 @@ from decimal import Decimal
 from inspections.frameworks import GRADE_SCORES, EventType, Framework, Grade, area_wording
 from inspections.metrics import METRICS, Unit
 from inspections.models import format_date
-from inspections.grades import LINES, GradeChange, grade_change
+from inspections.grades import LINES, GradeChange, LatestStatus, grade_change
 from inspections.schedule import event_date
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
@@ -41,9 +41,14 @@ GRADE_PATTERNS = {
     Grade.INADEQUATE: "x",
 }
 NOT_GRADED = "not_graded"
-NOT_GRADED_LABEL = "No overall grade"
+NOT_GRADED_LABEL = "No grade recorded"
 NOT_GRADED_COLOUR = "#6f7070"
 NOT_GRADED_PATTERN = "|"
+# A line the latest full inspection's framework no longer judges (overall effectiveness from April 2026).
+NOT_GIVEN = "not_given"
+NOT_GIVEN_LABEL = "Not given (2026 framework)"
+NOT_GIVEN_COLOUR = "#505a5f"
+NOT_GIVEN_PATTERN = "\\"
 
 # Lines for judgement areas: distinct colours, marker symbols and dashes, none of them a grade colour.
 SERIES_STYLES = [
@@ -537,11 +542,22 @@ def context_indicators_chart(key_figures, inspections, x_range=None, chart_id="c
 # -- National overview -------------------------------------------------------------------------------
 
 
+NO_GRADE_STYLES = {
+    NOT_GRADED: (NOT_GRADED_LABEL, NOT_GRADED_COLOUR, NOT_GRADED_PATTERN),
+    NOT_GIVEN: (NOT_GIVEN_LABEL, NOT_GIVEN_COLOUR, NOT_GIVEN_PATTERN),
+}
+
+
+def grade_key_label(key):
+    return NO_GRADE_STYLES[key][0] if key in NO_GRADE_STYLES else Grade(key).label
+
+
 def grade_bar_trace(grade, x, y, orientation="v", text=None):
     value_axis, category_axis = ("x", "y") if orientation == "h" else ("y", "x")
-    label = NOT_GRADED_LABEL if grade == NOT_GRADED else Grade(grade).label
-    colour = NOT_GRADED_COLOUR if grade == NOT_GRADED else GRADE_COLOURS[grade]
-    pattern = NOT_GRADED_PATTERN if grade == NOT_GRADED else GRADE_PATTERNS[grade]
+    if grade in NO_GRADE_STYLES:
+        label, colour, pattern = NO_GRADE_STYLES[grade]
+    else:
+        label, colour, pattern = Grade(grade).label, GRADE_COLOURS[grade], GRADE_PATTERNS[grade]
     trace = {
         "type": "bar",
         "name": label,
@@ -563,61 +579,74 @@ def grade_bar_trace(grade, x, y, orientation="v", text=None):
 
 
 def grades_present(counts):
-    """Grade keys in display order, keeping only those with a count (plus no-grade when present)."""
+    """Grade keys in display order, keeping only those with a count (then not given, then no grade)."""
     keys = [g for g in GRADE_ORDER if counts.get(g)]
-    if counts.get(NOT_GRADED):
-        keys.append(NOT_GRADED)
+    keys += [key for key in (NOT_GIVEN, NOT_GRADED) if counts.get(key)]
     return keys
 
 
-def latest_grade_chart(latest_grades, chart_id="latest-grades"):
-    """Current councils by the overall grade of their latest full inspection.
+def current_grade_key(entry):
+    """A council's current grade in a line (grades.LatestGrade or AnnotatedLatestGrade) as a chart key."""
+    if entry.grade:
+        return entry.grade
+    return NOT_GIVEN if entry.status == LatestStatus.NOT_GIVEN else NOT_GRADED
 
-    latest_grades: an iterable of overall grades (None for a council with no overall grade), one per council.
+
+def current_grades_chart(latest_by_council, lines, chart_id="latest-grades"):
+    """Current councils by the grade their latest full inspection gave, in each of `lines`.
+
+    latest_by_council: for each current council, its [LatestGrade] (or AnnotatedLatestGrade) per line.
+    A line the latest inspection did not judge counts as not given, never as an earlier grade.
     """
-    counts = Counter(grade or NOT_GRADED for grade in latest_grades)
-    keys = grades_present(counts)
-    labels = [NOT_GRADED_LABEL if k == NOT_GRADED else Grade(k).label for k in keys]
-    traces = [
-        grade_bar_trace(k, [label], [counts[k]], text=[str(counts[k])]) for k, label in zip(keys, labels, strict=True)
-    ]
-    total = sum(counts.values())
+    latest_by_council = [latest for latest in latest_by_council if any(entry.status for entry in latest)]
+    counts = {line.key: Counter() for line in lines}
+    for latest in latest_by_council:
+        for entry in latest:
+            if entry.line.key in counts:
+                counts[entry.line.key][current_grade_key(entry)] += 1
+    all_counts = sum(counts.values(), Counter())
+    keys = grades_present(all_counts)
+    labels = [line.label for line in lines]
+    traces = [grade_bar_trace(key, [counts[line.key][key] for line in lines], labels, orientation="h") for key in keys]
+    total = len(latest_by_council)
+    height = 160 + 46 * max(len(lines), 1)
     layout = base_layout(
-        "Councils by latest overall grade",
-        height=380,
-        barmode="group",
-        showlegend=False,
-        xaxis={"title": {"text": "Overall effectiveness at the latest full inspection"}},
-        yaxis=count_axis(max(counts.values(), default=1), title={"text": "Councils"}),
+        "Current grades in each judgement area",
+        height=height,
+        barmode="stack",
+        xaxis=count_axis(max(total, 1), title={"text": "Councils"}),
+        yaxis={"autorange": "reversed", "automargin": True},
     )
-    table = Table(
-        caption="Councils by latest overall grade", head=["Latest overall grade", "Councils", "Share"], numeric={1, 2}
-    )
-    for key in keys:
-        table.rows.append(
-            [
-                GradeCell(key) if key != NOT_GRADED else NOT_GRADED_LABEL,
-                counts[key],
-                f"{100 * counts[key] / total:.0f}%",
-            ]
+    layout["margin"] = {"l": 20, "r": 20, "t": 40, "b": 60}
+    layout["legend"]["traceorder"] = "normal"
+    head = ["Judgement area", *(grade_key_label(key) for key in keys), "Councils"]
+    table = Table(caption="Current grades in each judgement area", head=head, numeric=set(range(1, len(head))))
+    for line in lines:
+        table.rows.append([line.label, *(counts[line.key][key] for key in keys), sum(counts[line.key].values())])
+    not_given = counts[lines[0].key][NOT_GIVEN] if lines else 0
+    if total:
+        summary = (
+            f"How many of the {total} current councils with a full inspection had each grade in each judgement area, "
+            "at their latest full inspection."
         )
-    summary = (
-        f"How many of the {total} current councils each overall effectiveness grade describes, "
-        "taking each council's latest full inspection."
-        if total
-        else "No councils are recorded yet."
-    )
-    return Chart(chart_id, "Councils by latest grade", summary, {"data": traces, "layout": layout}, table, 380)
+        if not_given:
+            summary += (
+                f" {not_given} of them were last inspected under the 2026 framework, which gives no "
+                f"{lines[0].label.lower()} grade: they count as not given, not by an earlier grade."
+            )
+    else:
+        summary = "No councils are recorded yet."
+    return Chart(chart_id, "Current grades by judgement area", summary, {"data": traces, "layout": layout}, table, height)
 
 
-def region_grades_chart(rows, chart_id="region-grades"):
-    """Latest overall grades of current councils, stacked by region.
+def region_grades_chart(rows, line, chart_id="region-grades"):
+    """Current councils' grades in `line`, stacked by region.
 
-    rows: (region name or None, latest overall grade or None) per council.
+    rows: (region name or None, the council's LatestGrade in `line`) per current council.
     """
     by_region = defaultdict(Counter)
-    for region, grade in rows:
-        by_region[region or "Region not recorded"][grade or NOT_GRADED] += 1
+    for region, entry in rows:
+        by_region[region or "Region not recorded"][current_grade_key(entry)] += 1
     regions = sorted(by_region)
     all_counts = Counter()
     for counts in by_region.values():
@@ -625,8 +654,9 @@ def region_grades_chart(rows, chart_id="region-grades"):
     keys = grades_present(all_counts)
     traces = [grade_bar_trace(key, [by_region[r][key] for r in regions], regions, orientation="h") for key in keys]
     height = 140 + 34 * max(len(regions), 1)
+    title = f"{line.label}: current grades by region"
     layout = base_layout(
-        "Latest overall grades by region",
+        title,
         height=height,
         barmode="stack",
         xaxis=count_axis(max((sum(c.values()) for c in by_region.values()), default=1), title={"text": "Councils"}),
@@ -634,14 +664,14 @@ def region_grades_chart(rows, chart_id="region-grades"):
     )
     layout["margin"] = {"l": 20, "r": 20, "t": 40, "b": 60}
     layout["legend"]["traceorder"] = "normal"
-    head = ["Region", *(NOT_GRADED_LABEL if k == NOT_GRADED else Grade(k).label for k in keys), "Councils"]
-    table = Table(caption="Latest overall grades by region", head=head, numeric=set(range(1, len(head))))
+    head = ["Region", *(grade_key_label(k) for k in keys), "Councils"]
+    table = Table(caption=title, head=head, numeric=set(range(1, len(head))))
     for region in regions:
         counts = by_region[region]
         table.rows.append([region, *(counts[k] for k in keys), sum(counts.values())])
     summary = (
-        f"For each of {len(regions)} regions, how many current councils had each overall grade at their "
-        "latest full inspection."
+        f"For each of {len(regions)} regions, how many current councils had each {line.label.lower()} grade at "
+        "their latest full inspection."
         if regions
         else "No councils are recorded yet."
     )

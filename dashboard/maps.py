@@ -12,10 +12,22 @@ from django import forms
 
 from inspections.filtering import INVALID_CHOICE
 from inspections.frameworks import Grade
-from inspections.grades import COUNCIL_LINES, OVERALL, LatestStatus
+from inspections.grades import COUNCIL_LINES, OVERALL, annotated_latest_grades
 from inspections.models import format_date
 
-from .charts import GRADE_COLOURS, GRADE_ORDER, GRADE_PATTERNS, NOT_GRADED, NOT_GRADED_COLOUR, NOT_GRADED_PATTERN
+from .charts import (
+    GRADE_COLOURS,
+    GRADE_ORDER,
+    GRADE_PATTERNS,
+    NOT_GIVEN,
+    NOT_GIVEN_COLOUR,
+    NOT_GIVEN_LABEL,
+    NOT_GIVEN_PATTERN,
+    NOT_GRADED,
+    NOT_GRADED_COLOUR,
+    NOT_GRADED_PATTERN,
+    current_grade_key,
+)
 
 MAP_LINES = {line.key: line for line in COUNCIL_LINES}
 PATTERN_SIZE = 8  # SVG units (about 5 px on a desktop screen): the patterns' repeat
@@ -34,7 +46,8 @@ DOT = ".", 1.6  # a dot in the middle of the repeat, its radius
 
 
 class MapAreaForm(forms.Form):
-    """Which judgement area the map shows: one of the council list's lines, overall effectiveness by default."""
+    """Which judgement area the map shows: one of the council list's lines (the pages choose the default:
+    the area every current council has a current grade in)."""
 
     map = forms.ChoiceField(
         choices=[(key, line.label) for key, line in MAP_LINES.items()],
@@ -133,33 +146,38 @@ def citation(source):
 
 def grade_map(councils, line, boundaries):
     """A GradeMap of current councils annotated by grades.with_latest_grades(..., (line,)) and
-    councils.boundaries.with_boundary_code(), drawn with `boundaries` (the shipped file's content)."""
-    key = line.key
+    councils.boundaries.with_boundary_code(), drawn with `boundaries` (the shipped file's content).
+
+    Each council is coloured by its current grade in `line` (grades.py, rule 5): the grade its latest full
+    inspection gave. A council whose latest inspection gave none has a fill of its own; the last grade
+    given is history, named in words beside it, never its colour.
+    """
     fills = {grade: Fill(grade, Grade(grade).label, GRADE_COLOURS[grade], GRADE_PATTERNS[grade]) for grade in GRADE_ORDER}
-    fills[NOT_GRADED] = Fill(NOT_GRADED, "No grade in this area", NOT_GRADED_COLOUR, NOT_GRADED_PATTERN)
+    fills[NOT_GIVEN] = Fill(NOT_GIVEN, NOT_GIVEN_LABEL, NOT_GIVEN_COLOUR, NOT_GIVEN_PATTERN)
+    fills[NOT_GRADED] = Fill(NOT_GRADED, "No grade recorded", NOT_GRADED_COLOUR, NOT_GRADED_PATTERN)
     area_shapes = boundaries["areas"]
     areas, unmapped = [], []
     for council in sorted(councils, key=lambda c: (c.name, c.pk)):
-        grade = getattr(council, f"{key}_grade")
-        status = getattr(council, f"{key}_status")
-        fill = fills[grade if grade in fills else NOT_GRADED]
+        [entry] = annotated_latest_grades(council, (line,))
+        fill = fills[current_grade_key(entry)]
         fill.count += 1
-        if grade:
-            words = Grade(grade).label
-            date = format_date(getattr(council, f"{key}_date"), getattr(council, f"{key}_date_precision"))
-            note = "" if status == LatestStatus.GIVEN else (
-                "its latest full inspection's grades are not recorded" if status == LatestStatus.NOT_RECORDED
-                else "its latest full inspection gave none in this area"
-            )
+        date, note = "", ""
+        if entry.grade:
+            words = Grade(entry.grade).label
+            date = format_date(entry.date, entry.date_precision)
+        elif entry.status:
+            words = entry.status_words
+            if entry.last_grade:
+                last_date = format_date(entry.last_date, entry.last_date_precision)
+                note = f"last given: {Grade(entry.last_grade).label.lower()}, {last_date}"
         else:
-            words = "no grade in this area" if status else "no full inspection recorded"
-            date, note = "", ""
+            words = "no full inspection recorded"
         shape = area_shapes.get(council.boundary_code or "")
         area = MapArea(
             name=council.name,
             url=council.get_absolute_url(),
             region=council.region.name if council.region else "",
-            grade=grade,
+            grade=entry.grade,
             grade_words=words,
             date=date,
             note=note,
@@ -170,14 +188,18 @@ def grade_map(councils, line, boundaries):
         areas.append(area)
         if not shape:
             unmapped.append(area)
-    legend = [fills[grade] for grade in GRADE_ORDER if fills[grade].count]
-    if fills[NOT_GRADED].count:
-        legend.append(fills[NOT_GRADED])
+    legend = [fills[key] for key in (*GRADE_ORDER, NOT_GIVEN, NOT_GRADED) if fills[key].count]
     inset = boundaries.get("inset")
     summary = (
-        f"England's {len(areas)} current councils, each coloured by the latest {line.label.lower()} grade Ofsted "
-        "gave it: at its latest full inspection, or, where that inspection gave none, the most recent before "
-        "it (the table gives the date). Patterns tell the grades apart without colour."
+        f"England's {len(areas)} current councils, each coloured by the {line.label.lower()} grade its latest "
+        "full inspection gave."
+        + (
+            f" {fills[NOT_GIVEN].count} were last inspected under the 2026 framework, which gives no grade in this "
+            "area: they have a pattern of their own, and the table gives the last grade given, as history."
+            if fills[NOT_GIVEN].count
+            else ""
+        )
+        + " Patterns tell the grades apart without colour."
         + (f" {inset['label']}'s boroughs are drawn again, larger, in a box of their own." if inset else "")
         + " Select a council to open its page."
     )

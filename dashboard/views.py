@@ -20,7 +20,7 @@ from councils.models import Council
 from inspections import grades, national_cache, schedule
 from inspections.filtering import errors_as_list
 from inspections.filtersets import CouncilFilterSet, FindingFilterSet
-from inspections.frameworks import Area, EventType, area_wording
+from inspections.frameworks import Area, EventType, area_wording, not_judged_words
 from inspections.models import Disagreement, Finding, Inspection, KeyFigure, Source
 
 from . import charts, maps
@@ -83,10 +83,26 @@ def overview(request):
     return render(request, "dashboard/overview.html", {**context, **map_part, "errors": errors}, status=status)
 
 
+def current_grades_data():
+    """Each current council's region and current grade in each line: [(region name, [AnnotatedLatestGrade])]."""
+    councils = grades.with_latest_grades(Council.objects.current().select_related("region"), grades.COUNCIL_LINES)
+    return [(council.region.name if council.region else None, grades.annotated_latest_grades(council)) for council in councils]
+
+
+def current_grades():
+    # National, like the overview's aggregates: once per data version, for the overview and the map.
+    return national_cache.cached("current-grades", current_grades_data)
+
+
+def fullest_line():
+    """The line every current council has a current grade in (today the impact of leaders): the map's
+    and the region chart's default, since the 2026 framework gives no overall grade."""
+    return grades.fullest_line([latest for _region, latest in current_grades()], COMPARISON_LINES)
+
+
 def overview_data():
-    latest = list(
-        grades.with_latest_grades(Council.objects.current()).values_list("region__name", "overall_effectiveness_grade")
-    )
+    current = current_grades()
+    region_line = fullest_line()
     pairs = list(
         grades.with_previous(grades.counted_judgements().filter(area=Area.OVERALL_EFFECTIVENESS))
         .exclude(previous_grade=None)
@@ -95,13 +111,23 @@ def overview_data():
     activity = list(Inspection.objects.published().count_by_year_and_type())
     recent = list(Inspection.objects.public().newest_first().prefetch_related("judgements")[:10])
     for inspection in recent:
-        inspection.overall_grade = schedule.judgement_grade(inspection, Area.OVERALL_EFFECTIVENESS)
+        inspection.grades_given = [(grades.home_line(j.area).label, j.grade) for j in ordered_judgements(inspection)]
+        inspection.overall_not_given = (
+            not_judged_words(inspection.framework, (Area.OVERALL_EFFECTIVENESS,), grades.placed_on(inspection))
+            if inspection.is_graded
+            else ""
+        )
+    latest_by_council = [latest for _region, latest in current]
+    index = grades.COUNCIL_LINES.index(region_line)
     context = {
-        "council_count": len(latest),
+        "council_count": len(current),
+        "not_given_count": sum(
+            1 for latest in latest_by_council if latest[0].status == grades.LatestStatus.NOT_GIVEN
+        ),
         "inspection_count": Inspection.objects.published().count(),
         "charts": [
-            charts.latest_grade_chart(grade for _region, grade in latest),
-            charts.region_grades_chart(latest),
+            charts.current_grades_chart(latest_by_council, COMPARISON_LINES),
+            charts.region_grades_chart([(region, latest[index]) for region, latest in current], region_line),
             charts.grade_transitions_chart(pairs),
             charts.activity_by_year_chart(activity),
         ],
@@ -114,7 +140,7 @@ def overview_data():
 
 
 def grade_map_data(line):
-    """The map of every current council's latest grade in `line`: the same for every page that shows it."""
+    """The map of every current council's current grade in `line`: the same for every page that shows it."""
     boundaries = shipped_boundaries()
     councils = with_boundary_code(
         grades.with_latest_grades(Council.objects.current().select_related("region"), (line,)), boundaries["areas"]
@@ -128,7 +154,10 @@ def grade_map_context(request, keep_query, draw=True):
     keep_query: the map's form carries the page's other query parameters (the council list's filters), so
     that choosing an area keeps them. draw: False when the page shows nothing (its other values are wrong).
     """
-    form = govuk_filter_form(maps.MapAreaForm(request.GET))
+    data = request.GET.copy()
+    if not data.get("map"):
+        data["map"] = fullest_line().key  # shown chosen in the form, as drawn
+    form = govuk_filter_form(maps.MapAreaForm(data))
     context = {
         "map_form": form,
         "map_action": request.path,
@@ -150,6 +179,14 @@ def grade_map_context(request, keep_query, draw=True):
 # -- Council list ------------------------------------------------------------------------------------
 
 
+def list_columns(rows):
+    """The lines the council list shows: what ILACS judges, and any other line in which a council on the
+    page has a current grade (a council last inspected under an earlier framework)."""
+    shown = {entry.line.key for _council, latest in rows for entry in latest if entry.grade}
+    return [line for line in grades.COUNCIL_LINES if line in COMPARISON_LINES or line.key in shown]
+
+
+
 def council_list(request):
     filterset = CouncilFilterSet(request.GET or None, queryset=Council.objects.select_related("region"))
     status = bad_request_status(filterset)
@@ -158,16 +195,21 @@ def council_list(request):
     if map_errors:
         status, errors = 400, errors + map_errors
     page = None
+    rows = []
     if status == 200:
         # A page at a time, so that the page costs the same however many councils there are. In the
         # default order (by name) the database reads one stretch of the council_name_order index and
         # works out latest grades for those councils only.
         page = Paginator(filterset.qs, COUNCILS_PER_PAGE).get_page(request.GET.get("page"))
+        rows = [(council, grades.annotated_latest_grades(council)) for council in page.object_list]
+    columns = list_columns(rows)
     context = {
         "filterset": filterset,
         "form": govuk_filter_form(filterset.form),
         "errors": errors,
-        "councils": list(page.object_list) if page else [],
+        "councils": [council for council, _latest in rows],
+        "rows": [(council, [latest[grades.COUNCIL_LINES.index(line)] for line in columns]) for council, latest in rows],
+        "columns": columns,
         "page": page,
         "total": page.paginator.count if page else 0,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else [],
@@ -181,7 +223,7 @@ def council_list(request):
 
 
 def comparison_rows(council):
-    """Statistical neighbours (in DfE's order) and the region's current councils, each with latest grades.
+    """Statistical neighbours (in DfE's order) and the region's current councils, each with current grades.
 
     Three queries: the councils, their full inspections and those inspections' judgements; grades.py's
     rules then run over them as on the council's own page.
@@ -200,15 +242,7 @@ def comparison_rows(council):
     for other in group:
         latest = grades.latest_grades(by_council.get(other.pk, []), COMPARISON_LINES)
         other.latest_full_inspection = latest[0].latest_inspection
-        cells = [
-            {
-                "grade": entry.last_given.judgement.grade if entry.last_given else None,
-                "given": entry.last_given.judgement.inspection if entry.last_given else None,
-                "status": entry.status,
-            }
-            for entry in latest
-        ]
-        rows.append({"council": other, "grades": cells, "is_self": other.pk == council.pk})
+        rows.append({"council": other, "grades": latest, "is_self": other.pk == council.pk})
     neighbours = sorted((r for r in rows if r["council"].neighbour_rank), key=lambda r: r["council"].neighbour_rank)
     region = [r for r in rows if r["council"].in_region and (r["council"].is_current or r["is_self"])]
     self_row = next((r for r in rows if r["is_self"]), None)

@@ -210,10 +210,13 @@ def _councils_queryset():
     # Text is neutralised inside the subqueries too, for the same reason.
     latest_event = latest_event.annotate(safe_type=safe_text("event_type"), safe_precision=safe_text("date_precision"))
     latest_full = grades.full_inspections_of("pk").annotate(
-        safe_type=safe_text("event_type"), safe_precision=safe_text("date_precision")
+        safe_type=safe_text("event_type"), safe_precision=safe_text("date_precision"), safe_framework=safe_text("framework")
     )
     annotations = {
         "latest_inspection_safe_type": Subquery(latest_full.values("safe_type")[:1]),
+        "latest_inspection_safe_framework": Subquery(latest_full.values("safe_framework")[:1]),
+        # Words, not the database's own booleans (COPY writes PostgreSQL's t and f).
+        "is_current_words": Case(When(is_current=True, then=Value("true")), default=Value("false"), output_field=CharField()),
         "latest_inspection_safe_precision": Subquery(latest_full.values("safe_precision")[:1]),
         "last_event_date": Subquery(latest_event.values("start_date")[:1]),
         "last_event_date_precision": Subquery(latest_event.values("safe_precision")[:1]),
@@ -221,29 +224,35 @@ def _councils_queryset():
     }
     queryset = grades.with_latest_grades(Council.objects.select_related("region"), lines=COUNCIL_LINES)
     for line in COUNCIL_LINES:
+        key = line.key
         in_line = grades.line_judgements(line).annotate(
             words=grade_words("grade"), safe_area=safe_text("area"), safe_precision=safe_text("inspection__date_precision")
         )
-        annotations[f"{line.key}_safe_area"] = Subquery(in_line.values("safe_area")[:1])
-        annotations[f"{line.key}_safe_precision"] = Subquery(in_line.values("safe_precision")[:1])
         at_latest = (
             grades.counted_judgements()
             .filter(inspection_id=OuterRef("latest_inspection_id"), area__in=line.areas)
             .annotate(words=grade_words("grade"))
         )
-        annotations[f"{line.key}_at_latest"] = Case(
+        # The current grade in words, or why there is none (grades.py, rule 5).
+        annotations[f"{key}_at_latest"] = Case(
             When(latest_inspection_id__isnull=True, then=Value("")),
             default=Coalesce(
                 Subquery(at_latest.values("words")[:1]),
                 Case(
-                    When(latest_inspection_has_grades=True, then=Value(grades.LatestStatus.NOT_GIVEN.label)),
+                    When(**{f"{key}_status": grades.LatestStatus.NOT_GIVEN}, then=Value(grades.LatestStatus.NOT_GIVEN.label)),
                     default=Value(grades.LatestStatus.NOT_RECORDED.label),
                 ),
             ),
             output_field=CharField(),
         )
-        annotations[f"{line.key}_words"] = Subquery(in_line.values("words")[:1])
-        annotations[f"{line.key}_previous_words"] = Subquery(in_line.values("words")[1:2])
+        # The grade before the current one: the line's second newest, where the latest inspection gave the newest.
+        annotations[f"{key}_previous_words"] = Case(
+            When(**{f"{key}_grade__isnull": False}, then=Subquery(in_line.values("words")[1:2])), default=Value("")
+        )
+        # History: the most recent grade given in the line, whichever inspection gave it.
+        annotations[f"{key}_last_words"] = Subquery(in_line.values("words")[:1])
+        annotations[f"{key}_last_safe_area"] = Subquery(in_line.values("safe_area")[:1])
+        annotations[f"{key}_last_safe_precision"] = Subquery(in_line.values("safe_precision")[:1])
     return queryset.annotate(**annotations)
 
 
@@ -253,18 +262,20 @@ def _council_rows(queryset):
         key = line.key
         per_line += [
             f"{key}_at_latest",
-            f"{key}_words",
-            f"{key}_safe_area",
-            f"{key}_inspection_id",
-            IsoDate(f"{key}_date"),
-            f"{key}_safe_precision",
             f"{key}_previous_words",
             f"{key}_change",
+            f"{key}_last_words",
+            f"{key}_last_safe_area",
+            f"{key}_last_inspection_id",
+            IsoDate(f"{key}_last_date"),
+            f"{key}_last_safe_precision",
         ]
     return queryset.values_list(
         *map(safe_text, ["name", "slug", "ons_code", "la_code", "ofsted_urn", "region__name", "la_type"]),
+        "is_current_words",
         "latest_inspection_id",
         "latest_inspection_safe_type",
+        "latest_inspection_safe_framework",
         IsoDate("latest_inspection_date"),
         "latest_inspection_safe_precision",
         months_since("latest_inspection_date", datetime.date.today()),
@@ -281,18 +292,19 @@ def _line_columns(line):
     return (
         Column(
             key,
-            f"Grade for {label} at the latest full inspection, in Ofsted's words; “Not given” where that inspection "
-            "gave none in this area (from April 2026 Ofsted gives no overall grade), “Not recorded” where its "
-            "grades are not recorded here; empty for a council with no full inspection",
+            f"Current grade for {label}: the one the latest full inspection gave, in Ofsted's words; “Not given” "
+            "where that inspection's framework gives none in this area (from April 2026 Ofsted gives no overall "
+            "grade), “Not recorded” where it does but the grade is not in our sources; empty for a council with "
+            "no full inspection",
             allowed=f"{GRADE_ALLOWED}, Not given, Not recorded",
         ),
-        Column(f"{key}_last_given", f"The most recent grade given for {label}, whichever inspection gave it", allowed=GRADE_ALLOWED),
+        Column(f"{key}_previous", f"The council's grade for {label} before the current one; empty where there is no current grade", allowed=GRADE_ALLOWED),
+        Column(f"{key}_change", "How the score moved from the previous grade to the current one (“first” where there was none); empty where there is no current grade", allowed=CHANGE_ALLOWED),
+        Column(f"{key}_last_given", f"History: the most recent grade given for {label}, whichever inspection gave it (the current grade where there is one)", allowed=GRADE_ALLOWED),
         Column(f"{key}_last_given_area", "The judgement area as Ofsted named it then (frameworks renamed and regrouped areas)", allowed=areas),
         Column(f"{key}_last_given_inspection_id", "The inspection that gave it (its page is /inspections/<id>/)", "integer"),
         Column(f"{key}_last_given_date", "That inspection's start date (first of the month or year where only that is known)", "date (YYYY-MM-DD)"),
         precision_column(f"{key}_last_given_date_precision", "that date"),
-        Column(f"{key}_previous", f"The grade for {label} before the last given one", allowed=GRADE_ALLOWED),
-        Column(f"{key}_change", "How the score moved from the previous grade to the last given one (“first” where there was none)", allowed=CHANGE_ALLOWED),
     )
 
 
@@ -304,8 +316,10 @@ COUNCIL_COLUMNS = (
     Column("ofsted_urn", "Ofsted's unique reference number for the council"),
     REGION,
     Column("la_type", "Type of local authority", allowed=choices_allowed(Council.LAType.choices)),
-    Column("latest_inspection_id", "The council's latest published full (graded) inspection", "integer"),
+    Column("is_current", "True for a council that exists today; False for one replaced by its successors (listed only with status=former or status=all)", "true or false"),
+    Column("latest_inspection_id", "The council's latest published full (graded) inspection: it gives the current grades", "integer"),
     Column("latest_inspection_type", "Kind of that inspection", allowed=choices_allowed(EventType.choices)),
+    Column("latest_inspection_framework", "Its framework", allowed=choices_allowed(Framework.choices)),
     Column("latest_inspection_date", "Its start date, or its publication date where the start is not recorded", "date (YYYY-MM-DD)"),
     precision_column("latest_inspection_date_precision", "latest_inspection_date"),
     Column("months_since_latest_inspection", "Whole months from latest_inspection_date to the export date", "integer"),

@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import QueryDict
 
 from councils.models import Council, Region
 from .filtering import DateRangeFilter, FilterSet, NullsLastOrderingFilter
@@ -79,49 +80,61 @@ def event_type_filter(field_name):
     )
 
 
-class CouncilFilterSet(FilterSet):
-    """Councils by name, region, type, latest overall grade, its change and when last inspected.
+def line_sort_fields():
+    """The council list's sorts by each line's current grade: ("<line>_score", "<line>")."""
+    return tuple((f"{line.key}_score", line.key) for line in grades.COUNCIL_LINES)
 
-    "Latest" follows grades.py: the latest overall effectiveness grade given (from April 2026 Ofsted
-    gives none, so it may come from an earlier inspection than the latest) and the change since the one
-    before. The queryset is annotated with grades.with_latest_grades() if it is not already.
+
+def line_sort_labels():
+    labels = {}
+    for line in grades.COUNCIL_LINES:
+        labels[line.key] = f"{line.label} (best first)"
+        labels[f"-{line.key}"] = f"{line.label} (worst first)"
+    return labels
+
+
+class CouncilFilterSet(FilterSet):
+    """Councils by name, region, type, current grades and their change, and when last inspected.
+
+    "Current" follows grades.py (rule 5): the grades the council's latest full inspection gave, in each
+    area it judged. `grade` and `change` match a council whose latest full inspection gave that grade
+    (or that change) in any area; `area` narrows both to one area. Former councils are left out unless
+    `status` asks for them. The queryset is annotated with grades.with_latest_grades() if it is not already.
     """
 
     q = django_filters.CharFilter(method="filter_name", label="Council name or code", max_length=100)
     region = region_filter()
     la_type = django_filters.ChoiceFilter(choices=Council.LAType.choices, empty_label="All types", label="Type")
     grade = django_filters.ChoiceFilter(
-        field_name="overall_effectiveness_grade",
-        choices=Grade.choices,
-        empty_label="Any grade",
-        label="Latest overall grade",
+        method="filter_current", choices=Grade.choices, empty_label="Any grade", label="Grade at the latest full inspection"
     )
     change = django_filters.ChoiceFilter(
-        field_name="overall_effectiveness_change",
+        method="filter_current",
         choices=grades.GradeChange.choices,
         empty_label="Any change",
-        label="Change since the previous inspection",
+        label="Change since the previous grade",
+    )
+    area = django_filters.ChoiceFilter(
+        method="filter_area",
+        choices=[(line.key, line.label) for line in grades.COUNCIL_LINES],
+        empty_label="Any area",
+        label="In the judgement area",
     )
     start_date = DateRangeFilter(field_name="latest_inspection_date", label="Last full inspection")
     status = django_filters.ChoiceFilter(
         method="filter_status",
-        choices=[("current", "Current councils"), ("former", "Former councils")],
-        empty_label="Current and former",
+        choices=[("current", "Current councils"), ("former", "Former councils"), ("all", "Current and former")],
+        empty_label=None,
         label="Status",
     )
     sort = NullsLastOrderingFilter(
-        fields=(
-            ("name", "name"),
-            ("overall_effectiveness_score", "grade"),
-            ("latest_inspection_date", "date"),
-        ),
+        fields=(("name", "name"), ("latest_inspection_date", "date"), *line_sort_fields()),
         field_labels={
             "name": "Name (A to Z)",
             "-name": "Name (Z to A)",
-            "grade": "Latest grade (best first)",
-            "-grade": "Latest grade (worst first)",
             "date": "Last full inspection (oldest first)",
             "-date": "Last full inspection (newest first)",
+            **line_sort_labels(),
         },
         tiebreak=("name", "pk"),
         label="Sort by",
@@ -133,10 +146,14 @@ class CouncilFilterSet(FilterSet):
         fields = []
 
     def __init__(self, data=None, queryset=None, **kwargs):
+        # Current councils unless former ones are asked for: the form shows it, and every list reads it.
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not data.get("status"):
+            data["status"] = "current"
         if queryset is None:
             queryset = Council.objects.all()
-        if "overall_effectiveness_grade" not in queryset.query.annotations:
-            queryset = grades.with_latest_grades(queryset)
+        if "overall_effectiveness_status" not in queryset.query.annotations:
+            queryset = grades.with_latest_grades(queryset, grades.COUNCIL_LINES)
         super().__init__(data, queryset, **kwargs)
 
     def filter_name(self, queryset, name, value):
@@ -147,17 +164,31 @@ class CouncilFilterSet(FilterSet):
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(pk__in=Council.objects.matching(value).values("pk")))
 
+    def chosen_lines(self):
+        key = self.form.cleaned_data.get("area")
+        return [grades.LINES_BY_KEY[key]] if key else grades.COUNCIL_LINES
+
+    def filter_current(self, queryset, name, value):
+        """`grade` or `change` in any chosen line's current grade (never a grade from an earlier inspection)."""
+        matches = Q(pk__in=[])
+        for line in self.chosen_lines():
+            matches |= Q(**{f"{line.key}_{name}": value})
+        return queryset.filter(matches)
+
+    def filter_area(self, queryset, name, value):
+        """Alone, the councils whose latest full inspection gave a grade in the area; with `grade` or
+        `change`, it narrows them (filter_current reads it)."""
+        return queryset.filter(**{f"{value}_status": grades.LatestStatus.GIVEN})
+
     def filter_status(self, queryset, name, value):
-        if value == "current":
-            return queryset.filter(is_current=True)
-        if value == "former":
-            return queryset.filter(is_current=False)
-        return queryset
+        if value == "all":
+            return queryset
+        return queryset.filter(is_current=value == "current")
 
     @property
     def qs(self):
         queryset = super().qs
-        if not self.form.is_bound or not self.form.cleaned_data.get("sort"):
+        if not self.is_bound or not self.form.is_valid() or not self.form.cleaned_data.get("sort"):
             queryset = queryset.order_by("name", "pk")
         return queryset
 

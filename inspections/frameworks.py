@@ -71,6 +71,22 @@ class Area(models.TextChoices):
     LOOKED_AFTER_CAPACITY = "looked_after_capacity", "Looked after children services: capacity for improvement"
 
 
+# How a reader names each framework after "under" ("not judged under ILACS"), and as a label.
+FRAMEWORK_IN_A_SENTENCE = {
+    Framework.UNANNOUNCED_2009: "the 2009-12 unannounced inspections",
+    Framework.SAFEGUARDING_LAC_2009: "the 2009-12 safeguarding and looked after children inspections",
+    Framework.SIF: "the single inspection framework (2013-17)",
+    Framework.ILACS: "ILACS (2018 on)",
+    Framework.JTAI: "joint targeted area inspections",
+}
+FRAMEWORK_LABELS = {
+    Framework.UNANNOUNCED_2009: "Unannounced inspection, 2009-12",
+    Framework.SAFEGUARDING_LAC_2009: "Safeguarding and looked after children inspection, 2009-12",
+    Framework.SIF: "Single inspection framework",
+    Framework.ILACS: "ILACS",
+    Framework.JTAI: "Joint targeted area inspection",
+}
+
 # Ofsted's own wording for an area within a framework, where it differs from the general label.
 AREA_WORDING = {
     (Framework.ILACS, Area.LEADERSHIP): "The impact of leaders on social work practice with children and families",
@@ -98,6 +114,8 @@ class AreaRule:
     grades: tuple
     judged_from: datetime.date | None = None
     judged_before: datetime.date | None = None
+    # What stopped the judgement, in a reader's words ("the 2026 framework"), where it ended.
+    ended_by: str = ""
 
     def applies_on(self, date):
         if date is None:
@@ -121,7 +139,13 @@ AREA_RULES = (
     AreaRule(Framework.SIF, Area.CARE_LEAVERS, FOUR_POINT_2013),
     AreaRule(Framework.SIF, Area.LEADERSHIP, FOUR_POINT_2013),
     AreaRule(Framework.SIF, Area.LSCB, FOUR_POINT_2013),
-    AreaRule(Framework.ILACS, Area.OVERALL_EFFECTIVENESS, FOUR_POINT_2013, judged_before=ILACS_NO_OVERALL_FROM),
+    AreaRule(
+        Framework.ILACS,
+        Area.OVERALL_EFFECTIVENESS,
+        FOUR_POINT_2013,
+        judged_before=ILACS_NO_OVERALL_FROM,
+        ended_by="the 2026 framework",
+    ),
     AreaRule(Framework.ILACS, Area.LEADERSHIP, FOUR_POINT_2013),
     AreaRule(Framework.ILACS, Area.HELP_AND_PROTECTION, FOUR_POINT_2013),
     AreaRule(
@@ -159,6 +183,50 @@ def grades_for(framework, area=None):
         if rule.framework == framework:
             grades.extend(grade for grade in rule.grades if grade not in grades)
     return grades
+
+
+def judges(framework, areas, date=None):
+    """True when an inspection under `framework` on `date` judges one of `areas`."""
+    return any(rule.framework == framework and rule.area in areas and rule.applies_on(date) for rule in AREA_RULES)
+
+
+def framework_words(framework, date=None):
+    """A framework's name for a reader, naming the 2026 rules for an ILACS inspection since April 2026."""
+    if framework == Framework.ILACS and date and date >= ILACS_NO_OVERALL_FROM:
+        return "ILACS, 2026 framework"
+    return FRAMEWORK_LABELS.get(framework, "")
+
+
+def not_judged_words(framework, areas, date=None):
+    """Why an inspection under `framework` on `date` gives no grade in `areas`, in a reader's words.
+
+    "Not given under the 2026 framework" where the framework stopped judging them; "Not judged under
+    <framework>" where it never did; "" where it judges one of them (a missing grade is then a gap in
+    the record, not a rule).
+    """
+    if judges(framework, areas, date):
+        return ""
+    for rule in AREA_RULES:
+        if rule.framework == framework and rule.area in areas and rule.ended_by and not rule.applies_on(date):
+            return f"Not given under {rule.ended_by}"
+    name = FRAMEWORK_IN_A_SENTENCE.get(framework, "this framework")
+    return f"Not judged under {name}"
+
+
+def judged_condition(areas, framework_field, date_field):
+    """A Q object true where the inspection at (`framework_field`, `date_field`) judges one of `areas`:
+    judges() in SQL."""
+    clauses = [models.Q(pk__in=[])]
+    for rule in AREA_RULES:
+        if rule.area not in areas:
+            continue
+        clause = models.Q(**{framework_field: rule.framework})
+        if rule.judged_from:
+            clause &= models.Q(**{f"{date_field}__gte": rule.judged_from})
+        if rule.judged_before:
+            clause &= models.Q(**{f"{date_field}__lt": rule.judged_before})
+        clauses.append(clause)
+    return functools.reduce(operator.or_, clauses)
 
 
 def area_wording(framework, area):

@@ -16,17 +16,23 @@ The rules
    "safeguarding services") continue as ILACS "help and protection"; SIF "looked after and achieving
    permanence" (and 2009-12 "looked after children services") as ILACS "children in care (and care
    leavers)", then "children in care" from 2023; care leavers, judged separately by SIF and from 2023 by
-   ILACS, were part of the joint ILACS judgement in between; SIF "leadership, management and governance"
-   as ILACS "impact of leaders"; overall effectiveness as itself (2009-12 inspections gave none, and
-   ILACS gives none from April 2026).
+   ILACS, were part of the joint ILACS judgement in between, which therefore stands in both lines as one
+   judgement; SIF "leadership, management and governance" as ILACS "impact of leaders"; overall
+   effectiveness as itself (2009-12 inspections gave none, and ILACS gives none from April 2026). A
+   judgement stands only in lines that hold its own area: 2009-12's judgement on looked after children
+   services is never an adoption or a care leavers grade.
 3. Previous. For a judgement, the council's most recent earlier judgement in the same line (its
    "home" line, see Line.home), whichever framework gave it.
 4. Change. Compared on Ofsted's shared 1-4 score: improved, declined or unchanged; "first" when the
    line has no earlier grade. "Adequate" (2009-12) and "requires improvement" (2013 on) share score 3
    but are not the same judgement: CHANGE_WORDS and the pages say so where they meet.
-5. Latest. Per line, the grade the latest full inspection gave, or "not given" when it judged no area
-   of the line ("not recorded" when it has no grades recorded at all), with the most recent grade that
-   was given beside it and the inspection it comes from.
+5. Current. A council's current grades are the grades its latest full inspection gave, in each line it
+   judged, each with its change from the previous grade in that line. Where that inspection gave none in
+   a line, the line has no current grade, and says why: "not given" when the framework does not judge it
+   then (from April 2026 ILACS gives no overall grade: frameworks.not_judged_words), "not recorded" when
+   it does and our sources lack the grade. The most recent grade ever given in the line ("last given",
+   with its date) is history: it is shown as such, and is never the basis of a current grade, a change,
+   a filter, a sort, a map colour or a chart bar.
 """
 
 from dataclasses import dataclass
@@ -36,7 +42,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan, LessThan
 
-from .frameworks import GRADE_SCORES, GRADED_EVENT_TYPES, Area, Grade
+from .frameworks import GRADE_SCORES, GRADED_EVENT_TYPES, Area, Grade, judged_condition, not_judged_words
 from .models import Inspection, Judgement
 
 
@@ -50,10 +56,12 @@ class GradeChange(models.TextChoices):
 
 
 class LatestStatus(models.TextChoices):
-    """Whether the council's latest full inspection gave a grade in a line."""
+    """Whether the council's latest full inspection gave a grade in a line (rule 5)."""
 
     GIVEN = "given", "Given"
+    # The framework did not judge the line then (overall effectiveness from April 2026).
     NOT_GIVEN = "not_given", "Not given"
+    # The framework judged it, but our sources do not give the grade.
     NOT_RECORDED = "not_recorded", "Not recorded"
 
 
@@ -65,7 +73,7 @@ class Line:
     inspection (tests/inspections/test_grades.py holds the table to it). `home` are the areas whose own
     previous grade is looked for along this line: an area has one home, though the joint ILACS judgement
     on children in care and care leavers (2018-22) is at home in "children in care" and also stands in
-    the "care leavers" line, as 2009-12's judgement on looked after children stands in three lines.
+    the "care leavers" line, one judgement across both.
     """
 
     key: str
@@ -99,13 +107,8 @@ LINES = (
             Area.LOOKED_AFTER_OVERALL,
         ),
     ),
-    Line(
-        "care_leavers",
-        "Care leavers",
-        (Area.CARE_LEAVERS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.LOOKED_AFTER_OVERALL),
-        (Area.CARE_LEAVERS,),
-    ),
-    Line("adoption", "Adoption", (Area.ADOPTION, Area.LOOKED_AFTER_OVERALL), (Area.ADOPTION,)),
+    Line("care_leavers", "Care leavers", (Area.CARE_LEAVERS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS), (Area.CARE_LEAVERS,)),
+    Line("adoption", "Adoption", (Area.ADOPTION,), (Area.ADOPTION,)),
     Line("lscb", "Local Safeguarding Children Board", (Area.LSCB,), (Area.LSCB,)),
     Line(
         "safeguarding_capacity",
@@ -230,7 +233,8 @@ def grade_steps(inspections):
 
 @dataclass(frozen=True)
 class LatestGrade:
-    """A line's grade at the council's latest full inspection, and the most recent grade given in it.
+    """A line's current grade (rule 5): what the council's latest full inspection gave in it, and the
+    most recent grade ever given in it, which is history when that inspection gave none.
 
     `last_given` is a GradeStep whose previous grade and change are taken along this line (for the joint
     ILACS judgement in the "care leavers" line, the care leavers grade before it).
@@ -242,20 +246,49 @@ class LatestGrade:
     last_given: GradeStep | None
 
     @property
-    def grade(self):
-        """The grade the latest full inspection gave in this line, or None."""
-        return self.last_given.judgement.grade if self.status == LatestStatus.GIVEN else None
+    def current(self):
+        """The GradeStep of the grade the latest full inspection gave in this line, or None."""
+        return self.last_given if self.status == LatestStatus.GIVEN else None
 
     @property
-    def from_earlier_inspection(self):
-        return self.last_given is not None and self.status != LatestStatus.GIVEN
+    def grade(self):
+        return self.current.judgement.grade if self.current else None
+
+    @property
+    def change(self):
+        return self.current.change if self.current else None
+
+    @property
+    def status_words(self):
+        """Why there is no current grade, in a reader's words; "" when there is one or no full inspection."""
+        latest = self.latest_inspection
+        return status_words(self.status, latest and latest.framework, latest and placed_on(latest), self.line)
+
+
+def status_words(status, framework, date, line):
+    """Why a line has no current grade (rule 5), given the latest full inspection's framework and date."""
+    if status == LatestStatus.NOT_GIVEN:
+        return not_judged_words(framework, line.areas, date)
+    if status == LatestStatus.NOT_RECORDED:
+        return "Not recorded"
+    return ""
+
+
+def line_status(latest, judged_by_latest, line):
+    """Rule 5's LatestStatus of `line` for the latest full inspection `latest` (None: no full inspection)."""
+    if latest is None:
+        return None
+    if judged_by_latest:
+        return LatestStatus.GIVEN
+    if not_judged_words(latest.framework, line.areas, placed_on(latest)):
+        return LatestStatus.NOT_GIVEN
+    return LatestStatus.NOT_RECORDED
 
 
 def latest_grades(inspections, lines=LINES):
     """[LatestGrade] for each of `lines`, from one council's inspections with their judgements."""
     latest = latest_full_inspection(inspections)
     judgements = _counted_judgements(inspections)
-    latest_has_grades = bool(latest and list(latest.judgements.all()))
     result = []
     for line in lines:
         in_line = [j for j in judgements if j.area in line.areas]
@@ -264,14 +297,24 @@ def latest_grades(inspections, lines=LINES):
         if last is not None:
             previous = previous_judgement(last, judgements, line)
             last_given = GradeStep(last, previous, grade_change(previous and previous.grade, last.grade))
-        if latest is None:
-            status = None
-        elif last is not None and last.inspection_id == latest.pk:
-            status = LatestStatus.GIVEN
-        else:
-            status = LatestStatus.NOT_GIVEN if latest_has_grades else LatestStatus.NOT_RECORDED
+        status = line_status(latest, last is not None and latest is not None and last.inspection_id == latest.pk, line)
         result.append(LatestGrade(line, status, latest, last_given))
     return result
+
+
+def fullest_line(latest_by_council, lines):
+    """The first of `lines` in which every council with a full inspection has a current grade; else the
+    one in which most do. latest_by_council: each council's [LatestGrade or AnnotatedLatestGrade] per line."""
+    given = {line.key: 0 for line in lines}
+    inspected = 0
+    for latest in latest_by_council:
+        if not any(entry.status for entry in latest):
+            continue
+        inspected += 1
+        for entry in latest:
+            if entry.line.key in given and entry.status == LatestStatus.GIVEN:
+                given[entry.line.key] += 1
+    return next((line for line in lines if given[line.key] == inspected), max(lines, key=lambda line: given[line.key]))
 
 
 # -- SQL: lists of councils or judgements, a fixed number of queries however many rows -----------------
@@ -391,10 +434,14 @@ def with_latest_grades(councils, lines=(OVERALL,)):
     """Annotate councils with their latest full inspection and, for each line, rule 5's figures.
 
     For the council: latest_inspection_id, latest_inspection_date (start, else publication date),
-    latest_inspection_date_precision, latest_inspection_type, latest_inspection_has_grades.
-    For each line, prefixed with line.key: _status (LatestStatus, None without a full inspection), then
-    of the latest grade given: _grade, _area, _score, _inspection_id, _date, _date_precision; and of
-    the one before it: _previous_grade, _previous_score, _previous_date; and _change between them.
+    latest_inspection_date_precision, latest_inspection_type, latest_inspection_framework.
+    For each line, prefixed with line.key:
+    - _status: LatestStatus (None without a full inspection);
+    - the current grade, which only the latest full inspection gives (all None where it gave none):
+      _grade, _area, _score, _inspection_id, _date, _date_precision; the grade before it in the line:
+      _previous_grade, _previous_score, _previous_date; and _change between the two;
+    - history, the most recent grade given in the line, whichever inspection gave it: _last_grade,
+      _last_area, _last_inspection_id, _last_date, _last_date_precision.
     Correlated subqueries, each read once per council: one query for any number of councils.
     """
     full = full_inspections_of("pk")
@@ -403,14 +450,14 @@ def with_latest_grades(councils, lines=(OVERALL,)):
         latest_inspection_date=Subquery(full.values("placed_on")[:1]),
         latest_inspection_date_precision=Subquery(full.values("date_precision")[:1]),
         latest_inspection_type=Subquery(full.values("event_type")[:1]),
-    ).annotate(
-        latest_inspection_has_grades=Exists(Judgement.objects.filter(inspection_id=OuterRef("latest_inspection_id")))
+        latest_inspection_framework=Subquery(full.values("framework")[:1]),
     )
     for line in lines:
         prefix = line.key
         in_line = line_judgements(line)
         at_latest = counted_judgements().filter(inspection_id=OuterRef("latest_inspection_id"), area__in=line.areas)
-        values = {
+        at_latest = at_latest.annotate(score=grade_score_expression("grade"))
+        columns = {
             "grade": "grade",
             "area": "area",
             "score": "score",
@@ -418,14 +465,27 @@ def with_latest_grades(councils, lines=(OVERALL,)):
             "date": "inspection_start_date",
             "date_precision": "inspection__date_precision",
         }
-        councils = councils.annotate(
-            **{f"{prefix}_{name}": Subquery(in_line.values(column)[:1]) for name, column in values.items()},
-            **{f"{prefix}_previous_{name}": Subquery(in_line.values(values[name])[1:2]) for name in ("grade", "score", "date")},
+        current = {f"{prefix}_{name}": Subquery(at_latest.values(column)[:1]) for name, column in columns.items()}
+        # The latest full inspection's judgement is the line's newest, so the one before it is the second.
+        previous = {
+            f"{prefix}_previous_{name}": Case(
+                When(**{f"{prefix}_grade__isnull": False}, then=Subquery(in_line.values(columns[name])[1:2])),
+                default=None,
+            )
+            for name in ("grade", "score", "date")
+        }
+        last = {
+            f"{prefix}_last_{name}": Subquery(in_line.values(columns[name])[:1])
+            for name in ("grade", "area", "inspection_id", "date", "date_precision")
+        }
+        judged = judged_condition(line.areas, "latest_inspection_framework", "latest_inspection_date")
+        councils = councils.annotate(**current, **last).annotate(
+            **previous,
             **{
                 f"{prefix}_status": Case(
                     When(latest_inspection_id__isnull=True, then=None),
-                    When(Exists(at_latest), then=Value(LatestStatus.GIVEN)),
-                    When(latest_inspection_has_grades=True, then=Value(LatestStatus.NOT_GIVEN)),
+                    When(**{f"{prefix}_grade__isnull": False}, then=Value(LatestStatus.GIVEN)),
+                    When(~judged, then=Value(LatestStatus.NOT_GIVEN)),
                     default=Value(LatestStatus.NOT_RECORDED),
                     output_field=models.CharField(),
                 )
@@ -440,3 +500,50 @@ def with_latest_grades(councils, lines=(OVERALL,)):
             }
         )
     return councils
+
+
+@dataclass(frozen=True)
+class AnnotatedLatestGrade:
+    """A line's figures read from a council annotated by with_latest_grades(): LatestGrade's, in SQL's shape."""
+
+    line: Line
+    status: str | None
+    grade: str | None
+    area: str | None
+    inspection_id: int | None
+    date: object
+    date_precision: str | None
+    previous_grade: str | None
+    previous_date: object
+    change: str | None
+    last_grade: str | None
+    last_area: str | None
+    last_inspection_id: int | None
+    last_date: object
+    last_date_precision: str | None
+    status_words: str
+
+
+def annotated_latest_grades(council, lines=COUNCIL_LINES):
+    """[AnnotatedLatestGrade] for `lines` of a council annotated by with_latest_grades(..., lines)."""
+    result = []
+    for line in lines:
+        def value(name, key=line.key):
+            return getattr(council, f"{key}_{name}")
+
+        status = value("status")
+        result.append(
+            AnnotatedLatestGrade(
+                line=line,
+                status=status,
+                **{
+                    name: value(name)
+                    for name in (
+                        "grade", "area", "inspection_id", "date", "date_precision", "previous_grade", "previous_date",
+                        "change", "last_grade", "last_area", "last_inspection_id", "last_date", "last_date_precision",
+                    )
+                },  # fmt: skip
+                status_words=status_words(status, council.latest_inspection_framework, council.latest_inspection_date, line),
+            )
+        )
+    return result

@@ -76,44 +76,80 @@ class CouncilRefSerializer(serializers.ModelSerializer):
         return absolute(self.context.get("request"), reverse("api-council-detail", args=[council.slug]))
 
 
+class LastGivenSerializer(serializers.Serializer):
+    """History: the most recent grade given in a line, whichever inspection gave it."""
+
+    grade = serializers.ChoiceField(choices=Grade.choices)
+    grade_label = serializers.CharField()
+    area = serializers.CharField(help_text="The judgement area as Ofsted named it then.")
+    inspection_id = serializers.IntegerField(help_text="The inspection that gave it.")
+    date = serializers.DateField(allow_null=True, help_text="That inspection's start date.")
+    date_precision = serializers.CharField(allow_null=True)
+
+
 class LatestGradeSerializer(serializers.Serializer):
-    """One judgement line of a council's latest grades (inspections/grades.py, rule 5)."""
+    """One judgement line of a council's current grades (inspections/grades.py, rule 5)."""
 
     line = serializers.CharField(help_text="The judgement line: areas that continue one another across frameworks.")
     line_label = serializers.CharField()
     status = serializers.ChoiceField(
         choices=grades.LatestStatus.choices,
         allow_null=True,
-        help_text="Whether the latest full inspection gave a grade in this line; null for a council never fully inspected.",
+        help_text=(
+            "Whether the latest full inspection gave a grade in this line: given; not_given (its framework gives "
+            "none, as overall effectiveness from April 2026); not_recorded (it does, but our sources lack the "
+            "grade); null for a council never fully inspected."
+        ),
     )
-    grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True, help_text="The most recent grade given in the line.")
+    status_label = serializers.CharField(help_text="Why there is no current grade, in words; empty where there is one.")
+    grade = serializers.ChoiceField(
+        choices=Grade.choices, allow_null=True, help_text="The current grade: the one the latest full inspection gave."
+    )
     grade_label = serializers.CharField(allow_null=True)
     area = serializers.CharField(allow_null=True, help_text="The judgement area as Ofsted named it then.")
     inspection_id = serializers.IntegerField(allow_null=True, help_text="The inspection that gave it.")
     date = serializers.DateField(allow_null=True, help_text="That inspection's start date.")
     date_precision = serializers.CharField(allow_null=True)
-    previous_grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    previous_grade = serializers.ChoiceField(
+        choices=Grade.choices, allow_null=True, help_text="The council's grade in this line before the current one."
+    )
     previous_grade_label = serializers.CharField(allow_null=True)
     previous_date = serializers.DateField(allow_null=True)
-    change = serializers.ChoiceField(choices=grades.GradeChange.choices, allow_null=True)
+    change = serializers.ChoiceField(
+        choices=grades.GradeChange.choices, allow_null=True, help_text="From the previous grade to the current one."
+    )
+    last_given = LastGivenSerializer(
+        allow_null=True, help_text="History: the most recent grade given in the line; never a current grade by itself."
+    )
 
 
-def latest_grade(council, line):
-    value = lambda name: getattr(council, f"{line.key}_{name}")  # noqa: E731 - the annotations of with_latest_grades()
+def latest_grade(entry):
+    """An AnnotatedLatestGrade as the API gives it."""
     return {
-        "line": line.key,
-        "line_label": line.label,
-        "status": value("status"),
-        "grade": value("grade"),
-        "grade_label": Grade(value("grade")).label if value("grade") else None,
-        "area": value("area"),
-        "inspection_id": value("inspection_id"),
-        "date": value("date"),
-        "date_precision": value("date_precision"),
-        "previous_grade": value("previous_grade"),
-        "previous_grade_label": Grade(value("previous_grade")).label if value("previous_grade") else None,
-        "previous_date": value("previous_date"),
-        "change": value("change"),
+        "line": entry.line.key,
+        "line_label": entry.line.label,
+        "status": entry.status,
+        "status_label": entry.status_words,
+        "grade": entry.grade,
+        "grade_label": Grade(entry.grade).label if entry.grade else None,
+        "area": entry.area,
+        "inspection_id": entry.inspection_id,
+        "date": entry.date,
+        "date_precision": entry.date_precision,
+        "previous_grade": entry.previous_grade,
+        "previous_grade_label": Grade(entry.previous_grade).label if entry.previous_grade else None,
+        "previous_date": entry.previous_date,
+        "change": entry.change,
+        "last_given": {
+            "grade": entry.last_grade,
+            "grade_label": Grade(entry.last_grade).label,
+            "area": entry.last_area,
+            "inspection_id": entry.last_inspection_id,
+            "date": entry.last_date,
+            "date_precision": entry.last_date_precision,
+        }
+        if entry.last_grade
+        else None,
     }
 
 
@@ -126,7 +162,11 @@ class CouncilSerializer(CouncilRefSerializer):
     latest_inspection_id = serializers.IntegerField(allow_null=True, read_only=True)
     latest_inspection_date = serializers.DateField(allow_null=True, read_only=True)
     latest_inspection_date_precision = serializers.CharField(allow_null=True, read_only=True)
-    latest_grades = serializers.SerializerMethodField(help_text="The latest grade in each judgement line.")
+    latest_inspection_type = serializers.CharField(allow_null=True, read_only=True)
+    latest_inspection_framework = serializers.CharField(allow_null=True, read_only=True)
+    latest_grades = serializers.SerializerMethodField(
+        help_text="The current grade in each judgement line: what the latest full inspection gave."
+    )
 
     class Meta:
         model = Council
@@ -142,12 +182,14 @@ class CouncilSerializer(CouncilRefSerializer):
             "latest_inspection_id",
             "latest_inspection_date",
             "latest_inspection_date_precision",
+            "latest_inspection_type",
+            "latest_inspection_framework",
             "latest_grades",
         ]
 
     @extend_schema_field(LatestGradeSerializer(many=True))
     def get_latest_grades(self, council):
-        return LatestGradeSerializer([latest_grade(council, line) for line in grades.COUNCIL_LINES], many=True).data
+        return LatestGradeSerializer([latest_grade(entry) for entry in grades.annotated_latest_grades(council)], many=True).data
 
 
 class InspectionJudgementSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from dashboard.charts import GradeCell, LinkCell
-from inspections.frameworks import Grade
+from inspections.frameworks import EventType, Grade, framework_words
 from inspections.grades import GradeChange
 
 register = template.Library()
@@ -64,6 +64,16 @@ def grade_label(grade, short=False):
     if grade not in Grade.values:
         return ""
     return SHORT_LABELS.get(grade, Grade(grade).label) if short else Grade(grade).label
+
+
+@register.filter
+def event_type_label(event_type):
+    return EventType(event_type).label if event_type in EventType.values else ""
+
+
+@register.simple_tag
+def framework_in_words(framework, date=None):
+    return framework_words(framework, date)
 
 
 @register.simple_tag
