@@ -105,7 +105,9 @@ class Council(models.Model):
         help_text="For a former council: the councils that took over its children's services.",
     )
     replaced_on = models.DateField(
-        null=True, blank=True, help_text="For a former council: the day its successors took over its children's services."
+        null=True,
+        blank=True,
+        help_text="For a former council: the day its successors took over its children's services.",
     )
     replaced_under = models.CharField(
         max_length=200,
@@ -178,7 +180,8 @@ class Council(models.Model):
         """
         groups = {}
         for predecessor in sorted(self.predecessors.all(), key=lambda c: (c.replaced_on or datetime.date.max, c.name)):
-            group = groups.setdefault(predecessor.replaced_on, {"date": predecessor.replaced_on, "councils": [], "legislation": []})
+            day = predecessor.replaced_on
+            group = groups.setdefault(day, {"date": day, "councils": [], "legislation": []})
             group["councils"].append(predecessor)
             law = (predecessor.replaced_under, predecessor.replaced_under_url)
             if predecessor.replaced_under and law not in group["legislation"]:
