@@ -178,10 +178,11 @@ def test_council_type_follows_the_ons_code_not_the_files_type_column(imported):
 
 def test_former_councils_replaced_on_the_day_their_order_says(imported):
     dorset = "The Bournemouth, Dorset and Poole (Structural Changes) Order 2018"
+    northamptonshire = "The Northamptonshire (Structural Changes) Order 2020"
     expected = {
         "bournemouth": (datetime.date(2019, 4, 1), dorset, "2018/648"),
         "poole": (datetime.date(2019, 4, 1), dorset, "2018/648"),
-        "northamptonshire": (datetime.date(2021, 4, 1), "The Northamptonshire (Structural Changes) Order 2020", "2020/156"),
+        "northamptonshire": (datetime.date(2021, 4, 1), northamptonshire, "2020/156"),
         "cumbria": (datetime.date(2023, 4, 1), "The Cumbria (Structural Changes) Order 2022", "2022/331"),
     }
     for council in Council.objects.former():
