@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import models
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
@@ -102,6 +104,18 @@ class Council(models.Model):
         blank=True,
         help_text="For a former council: the councils that took over its children's services.",
     )
+    replaced_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a former council: the day its successors took over its children's services.",
+    )
+    replaced_under = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For a former council: the legislation that replaced it, "
+        "e.g. The Northamptonshire (Structural Changes) Order 2020.",
+    )
+    replaced_under_url = models.URLField("link to that legislation", blank=True)
     statistical_neighbours = models.ManyToManyField(
         "self", through="StatisticalNeighbour", symmetrical=False, related_name="+", blank=True
     )
@@ -125,6 +139,11 @@ class Council(models.Model):
                 condition=Q(is_current=True),
                 name="council_unique_current_ons_code",
                 violation_error_message="Another current council has this ONS code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=False) | Q(replaced_on__isnull=True),
+                name="council_replaced_only_if_former",
+                violation_error_message="Only a council that no longer exists has a date it was replaced.",
             ),
         ]
 
@@ -152,6 +171,22 @@ class Council(models.Model):
         """
         code = self.ofsted_urn or self.la_code
         return f"https://reports.ofsted.gov.uk/provider/44/{code}" if code else ""
+
+    def takeovers(self):
+        """The councils this one took children's services over from, grouped by the day it did.
+
+        Each item has the day (None where not recorded), the former councils, and the legislation that
+        replaced them as (title, link) pairs. Uses the prefetched predecessors where there are any.
+        """
+        groups = {}
+        for predecessor in sorted(self.predecessors.all(), key=lambda c: (c.replaced_on or datetime.date.max, c.name)):
+            day = predecessor.replaced_on
+            group = groups.setdefault(day, {"date": day, "councils": [], "legislation": []})
+            group["councils"].append(predecessor)
+            law = (predecessor.replaced_under, predecessor.replaced_under_url)
+            if predecessor.replaced_under and law not in group["legislation"]:
+                group["legislation"].append(law)
+        return list(groups.values())
 
     def ordered_neighbours(self):
         return [link.neighbour for link in self.neighbour_links.select_related("neighbour").order_by("rank")]

@@ -82,7 +82,11 @@ def months_between(start, end):
     return max(months, 0)
 
 
-def months_since_last_full_inspection(inspections, today=None):
+def months_since_last_full_inspection(inspections, today=None, council=None):
+    """Whole months since the council's last full inspection; None for a council that no longer
+    exists, which Ofsted no longer inspects, so that the count would measure nothing."""
+    if council is not None and not council.is_current:
+        return None
     last = grades.latest_full_inspection(inspections)
     if last is None:
         return None
@@ -122,9 +126,12 @@ class NextInspection:
     focused_visit_expected: bool = False
     then: str | None = None  # what follows, e.g. the re-inspection after monitoring visits
     source: str = ""
+    council_replaced: bool = False
 
     @property
     def label(self):
+        if self.council_replaced:
+            return "Nothing: the council no longer exists"
         return EventType(self.event_type).label if self.event_type else "Not known"
 
 
@@ -145,8 +152,26 @@ PRACTICE_AREAS = (Area.HELP_AND_PROTECTION, Area.CHILDREN_IN_CARE, Area.CARE_LEA
 GOOD_OR_BETTER = (Grade.GOOD, Grade.OUTSTANDING)
 
 
-def next_inspection_due(inspections, today=None):
-    """The next kind of inspection or visit due for a council, from its published inspections."""
+def replaced_council(council):
+    """Nothing is due for a former council: Ofsted inspects the councils that took over its services."""
+    successors = [successor.name for successor in council.successors.all()]
+    taken_over = f" by {' and '.join(successors)}" if successors else ""
+    when = f" on {council.replaced_on.day} {council.replaced_on:%B %Y}" if council.replaced_on else ""
+    return NextInspection(
+        None,
+        f"{council.name} was replaced{taken_over}{when}. Ofsted inspects the councils that replaced it, "
+        "so no inspection of it is expected.",
+        council_replaced=True,
+    )
+
+
+def next_inspection_due(inspections, today=None, council=None):
+    """The next kind of inspection or visit due for a council, from its published inspections.
+
+    Given the council, a former one is due nothing (replaced_council).
+    """
+    if council is not None and not council.is_current:
+        return replaced_council(council)
     today = today or datetime.date.today()
     last = grades.latest_full_inspection(inspections)
     if last is None:

@@ -12,7 +12,14 @@ statistical neighbours by DfE code. Quirks of the file, handled here:
 * the file does not name successors, and leaves out Bournemouth, which Ofsted's and DfE's files still
   name: both come from REORGANISATIONS below;
 * `also_known_as` is a bracketed list whose items may themselves contain commas
-  ("[BCP, Bournemouth, Christchurch & Poole]").
+  ("[BCP, Bournemouth, Christchurch & Poole]");
+* the type is taken from the ONS code (E06 unitary authority, E08 metropolitan district, E09 London
+  borough, E10 county council), not from `ons_la_type`, which calls Cumberland, Westmorland and Furness
+  and North Yorkshire (E06, unitary since 1 April 2023) county councils and leaves Northamptonshire and
+  Poole blank. The City of London (E09) and the Isles of Scilly (E06) are councils of their own kind
+  and take their code's type; `ons_la_type` is used only where a row has no ONS code of those four kinds;
+* the file does not say when a former council was replaced: the date and the order that replaced it
+  come from REORGANISATIONS below.
 
 Councils have no `origin` field, so what was entered by hand is told apart by the history: a council
 whose latest change was made by this importer is updated from the file; any other (loaded from a
@@ -20,6 +27,7 @@ fixture, edited in the admin) only has its blank fields filled, and differences 
 conflicts.
 """
 
+import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -62,12 +70,44 @@ REGIONS = {
     "south west": ("E12000009", "South West"),
 }
 
-# Reorganisations, by DfE code of the former council: year and the DfE codes of its successors.
+
+@dataclass(frozen=True)
+class Reorganisation:
+    """A former council's replacement: the day, its successors (DfE codes) and the order that made it."""
+
+    replaced_on: datetime.date
+    successors: tuple
+    order: str
+    order_url: str
+
+
+# Each structural changes order (UK Statutory Instruments, published on legislation.gov.uk) abolishes
+# the former councils and sets up their successors on the day given: 1 April 2019 for Bournemouth
+# and Poole (S.I. 2018/648, articles 4 and 5), 1 April 2021 for Northamptonshire (S.I. 2020/156),
+# 1 April 2023 for Cumbria (S.I. 2022/331).
+BOURNEMOUTH_DORSET_AND_POOLE = (
+    "The Bournemouth, Dorset and Poole (Structural Changes) Order 2018",
+    "https://www.legislation.gov.uk/uksi/2018/648/contents/made",
+)
+NORTHAMPTONSHIRE = (
+    "The Northamptonshire (Structural Changes) Order 2020",
+    "https://www.legislation.gov.uk/uksi/2020/156/contents/made",
+)
+CUMBRIA = (
+    "The Cumbria (Structural Changes) Order 2022",
+    "https://www.legislation.gov.uk/uksi/2022/331/contents/made",
+)
+
+# Reorganisations, by DfE code of the former council.
 REORGANISATIONS = {
-    "836": (2019, ("839",)),  # Poole -> Bournemouth, Christchurch and Poole
-    "837": (2019, ("839",)),  # Bournemouth -> Bournemouth, Christchurch and Poole
-    "928": (2021, ("940", "941")),  # Northamptonshire -> North and West Northamptonshire
-    "909": (2023, ("942", "943")),  # Cumbria -> Cumberland, Westmorland and Furness
+    # Poole -> Bournemouth, Christchurch and Poole
+    "836": Reorganisation(datetime.date(2019, 4, 1), ("839",), *BOURNEMOUTH_DORSET_AND_POOLE),
+    # Bournemouth -> Bournemouth, Christchurch and Poole
+    "837": Reorganisation(datetime.date(2019, 4, 1), ("839",), *BOURNEMOUTH_DORSET_AND_POOLE),
+    # Northamptonshire -> North and West Northamptonshire
+    "928": Reorganisation(datetime.date(2021, 4, 1), ("940", "941"), *NORTHAMPTONSHIRE),
+    # Cumbria -> Cumberland, Westmorland and Furness
+    "909": Reorganisation(datetime.date(2023, 4, 1), ("942", "943"), *CUMBRIA),
 }
 
 # Former councils the reference file leaves out but official files still name (Ofsted's ILACS history,
@@ -79,7 +119,6 @@ EXTRA_FORMER_COUNCILS = (
         "ons_code": "E06000028",
         "ofsted_urn": None,
         "region": "south west",
-        "la_type": Council.LAType.UNITARY_AUTHORITY,
         "population_0_25": None,
     },
 )
@@ -94,6 +133,13 @@ KNOWN_FORMER_ONS_CODES = {
 }
 
 LA_TYPES = {choice.value.lower(): choice.value for choice in Council.LAType}
+# ONS's code prefix of each kind of upper-tier council in England.
+LA_TYPES_BY_ONS_PREFIX = {
+    "E06": Council.LAType.UNITARY_AUTHORITY,
+    "E08": Council.LAType.METROPOLITAN_DISTRICT,
+    "E09": Council.LAType.LONDON_BOROUGH,
+    "E10": Council.LAType.COUNTY,
+}
 ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
 
 def split_codes(text):
@@ -164,7 +210,9 @@ def _parse_rows(rows, summary):
         if region_name not in REGIONS:
             summary.skip("region not recognised (left blank)", f"line {line}: {region_name or 'blank'}")
             region_name = None
-        la_type = LA_TYPES.get((row.get("ons_la_type") or "").strip().lower(), "")
+        la_type = LA_TYPES_BY_ONS_PREFIX.get((ons_code or "")[:3]) or LA_TYPES.get(
+            (row.get("ons_la_type") or "").strip().lower(), ""
+        )
         population = parse_int(row.get("ons_population_0-25"))
         item = _Row(
             line=line,
@@ -224,7 +272,7 @@ class _Importer:
                         ons_code=extra["ons_code"],
                         ofsted_urn=extra["ofsted_urn"],
                         region=extra["region"],
-                        la_type=extra["la_type"],
+                        la_type=LA_TYPES_BY_ONS_PREFIX[extra["ons_code"][:3]],
                         population_0_25=extra["population_0_25"],
                     )
                 )
@@ -293,6 +341,7 @@ class _Importer:
                 "la_type": row.la_type,
                 "population_0_25": row.population_0_25,
                 "is_current": row.is_current,
+                **self.replacement(row),
             }
             council = self.find_existing(row, by_code, by_urn, by_ons, by_name)
             if council is None:
@@ -311,6 +360,17 @@ class _Importer:
             bulk_create_with_history(to_create, Council, default_change_reason=CHANGE_REASON)
             self.summary.count_created("councils", len(to_create))
         return result
+
+    @staticmethod
+    def replacement(row):
+        reorganisation = REORGANISATIONS.get(row.la_code)
+        if reorganisation is None:
+            return {}
+        return {
+            "replaced_on": reorganisation.replaced_on,
+            "replaced_under": reorganisation.order,
+            "replaced_under_url": reorganisation.order_url,
+        }
 
     def update_council(self, council, wanted, owned, row):
         changed, conflicts = [], []
@@ -336,11 +396,11 @@ class _Importer:
         through = Council.successors.through
         existing = set(through.objects.values_list("from_council_id", "to_council_id"))
         new = []
-        for former_code, (_year, successor_codes) in REORGANISATIONS.items():
+        for former_code, reorganisation in REORGANISATIONS.items():
             former = councils.get(former_code)
             if former is None:
                 continue
-            for code in successor_codes:
+            for code in reorganisation.successors:
                 successor = councils.get(code)
                 if successor is None:
                     self.summary.skip("successor council not in the file", f"{former.name} -> DfE {code}")

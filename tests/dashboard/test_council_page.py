@@ -1,5 +1,6 @@
 """The council page: timeline, grade chart, latest grades, what is due next, context, comparison, findings."""
 
+import datetime
 import json
 import re
 
@@ -7,7 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from councils.models import Council
+from inspections.frameworks import Grade
+from inspections.importers.councils_csv import import_local_authorities
 from inspections.schedule import months_between
+from tests.factories import InspectionFactory, JudgementFactory
+from tests.inspections.importers.conftest import REFERENCE_CSV
 
 pytestmark = pytest.mark.django_db
 
@@ -169,4 +175,60 @@ def test_former_council_names_its_successors(client, history):
     assert "no longer exists" in html
     assert f'href="{history.council.get_absolute_url()}"' in html
     _response, html = get_page(client)
-    assert "Formed from" in html and "Northamptonshire" in html
+    assert "It took over the children's services of" in html and "Northamptonshire" in html  # no day recorded
+
+
+@pytest.fixture
+def reference_councils(db):
+    """Every council of the shipped reference file, with its former councils and their successors."""
+    import_local_authorities(REFERENCE_CSV)
+
+
+REPLACED = {
+    "northamptonshire": ("1 April 2021", ["north-northamptonshire", "west-northamptonshire"], "uksi/2020/156"),
+    "bournemouth": ("1 April 2019", ["bournemouth-christchurch-and-poole"], "uksi/2018/648"),
+    "poole": ("1 April 2019", ["bournemouth-christchurch-and-poole"], "uksi/2018/648"),
+    "cumbria": ("1 April 2023", ["cumberland", "westmorland-and-furness"], "uksi/2022/331"),
+}
+
+
+def replaced_notice(html):
+    start = html.index('id="replaced"')
+    return html[start : html.index("</div>", start)]
+
+
+@pytest.mark.parametrize("slug", sorted(REPLACED))
+def test_former_council_page_names_its_successors_the_day_and_the_order(client, reference_councils, slug):
+    day, successors, order = REPLACED[slug]
+    former = Council.objects.get(slug=slug)
+    # Judged inadequate: were it still in existence, a monitoring visit would be due.
+    inspection = InspectionFactory(council=former, start_date=datetime.date(2018, 6, 4))
+    JudgementFactory(inspection=inspection, grade=Grade.INADEQUATE)
+    response, html = get_page(client, slug)
+    notice = replaced_notice(html)
+    assert f"On {day} its children's services passed to" in notice
+    for successor in Council.objects.filter(slug__in=successors):
+        assert f'<a class="govuk-link" href="{successor.get_absolute_url()}">{successor.name}</a>' in notice
+    assert f'href="https://www.legislation.gov.uk/{order}/contents/made"' in notice
+    assert "Source: legislation.gov.uk, " in notice
+    assert response.context["next_due"].event_type is None and response.context["months_since_last_full"] is None
+    assert "Nothing: the council no longer exists" in html
+    assert "Expected between" not in html and "later than usual" not in html
+
+
+@pytest.mark.parametrize(
+    "slug, day, predecessors",
+    [
+        ("north-northamptonshire", "1 April 2021", ["northamptonshire"]),
+        ("westmorland-and-furness", "1 April 2023", ["cumbria"]),
+        ("bournemouth-christchurch-and-poole", "1 April 2019", ["bournemouth", "poole"]),
+    ],
+)
+def test_successor_page_links_its_predecessors_history(client, reference_councils, slug, day, predecessors):
+    _response, html = get_page(client, slug)
+    assert f"On {day} it took over the children's services of" in html
+    for predecessor in Council.objects.filter(slug__in=predecessors):
+        assert f'<a class="govuk-link" href="{predecessor.get_absolute_url()}">{predecessor.name}</a>' in html
+    assert ("see its inspections" if len(predecessors) == 1 else "see their inspections") in html
+    assert 'href="https://www.legislation.gov.uk/uksi/' in html
+    assert 'id="replaced"' not in html

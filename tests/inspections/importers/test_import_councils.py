@@ -1,6 +1,7 @@
 """import_councils: every council of the reference file, its codes, region, type, population,
 statistical neighbours, and the former councils with their successors."""
 
+import datetime
 import os
 from io import StringIO
 from pathlib import Path
@@ -158,3 +159,69 @@ def test_names_and_alias_lists():
         "Bournemouth, Christchurch & Poole",
     ]
     assert parse_aliases("[Kingston Upon Hull, Hull]", "Kingston Upon Hull, City of") == ["Kingston Upon Hull", "Hull"]
+
+
+def test_council_type_follows_the_ons_code_not_the_files_type_column(imported):
+    def la_type(slug):
+        return Council.objects.get(slug=slug).la_type
+
+    # The file calls these three county councils; their E06 codes make them unitary authorities.
+    for slug in ("cumberland", "westmorland-and-furness", "north-yorkshire"):
+        assert la_type(slug) == Council.LAType.UNITARY_AUTHORITY, slug
+    # Former councils: the file gives Northamptonshire and Poole no type at all.
+    assert la_type("northamptonshire") == la_type("cumbria") == Council.LAType.COUNTY
+    assert la_type("poole") == la_type("bournemouth") == Council.LAType.UNITARY_AUTHORITY
+    by_prefix = {"E06": "Unitary Authority", "E08": "Metropolitan District", "E09": "London Borough", "E10": "County"}
+    for name, ons_code, kind in Council.objects.values_list("name", "ons_code", "la_type"):
+        assert kind == by_prefix[ons_code[:3]], name
+
+
+def test_former_councils_replaced_on_the_day_their_order_says(imported):
+    dorset = "The Bournemouth, Dorset and Poole (Structural Changes) Order 2018"
+    northamptonshire = "The Northamptonshire (Structural Changes) Order 2020"
+    expected = {
+        "bournemouth": (datetime.date(2019, 4, 1), dorset, "2018/648"),
+        "poole": (datetime.date(2019, 4, 1), dorset, "2018/648"),
+        "northamptonshire": (datetime.date(2021, 4, 1), northamptonshire, "2020/156"),
+        "cumbria": (datetime.date(2023, 4, 1), "The Cumbria (Structural Changes) Order 2022", "2022/331"),
+    }
+    for council in Council.objects.former():
+        day, order, number = expected[council.slug]
+        assert (council.replaced_on, council.replaced_under) == (day, order)
+        assert council.replaced_under_url.startswith(f"https://www.legislation.gov.uk/uksi/{number}/")
+    assert not Council.objects.current().filter(replaced_on__isnull=False).exists()
+
+
+def test_reload_corrects_types_and_fills_replacement_days_of_an_older_database(imported):
+    # As an earlier import left them: the file's type column, no replacement days. A bulk update records
+    # no history, so the importer still owns these rows.
+    Council.objects.filter(slug__in=["cumberland", "north-yorkshire"]).update(la_type=Council.LAType.COUNTY)
+    Council.objects.filter(slug="poole").update(la_type="")
+    Council.objects.former().update(replaced_on=None, replaced_under="", replaced_under_url="")
+    summary = import_local_authorities(REFERENCE_CSV)
+    assert not summary.conflicts
+    assert Council.objects.get(slug="cumberland").la_type == Council.LAType.UNITARY_AUTHORITY
+    assert Council.objects.get(slug="north-yorkshire").la_type == Council.LAType.UNITARY_AUTHORITY
+    assert Council.objects.get(slug="poole").la_type == Council.LAType.UNITARY_AUTHORITY
+    assert not Council.objects.former().filter(replaced_on__isnull=True).exists()
+    assert not import_local_authorities(REFERENCE_CSV).changed
+
+
+def test_hand_entered_former_council_gets_its_replacement_day_but_keeps_its_type(db):
+    CouncilFactory(
+        name="Northamptonshire",
+        slug="northamptonshire",
+        la_code="928",
+        ofsted_urn="121939",
+        ons_code="E10000021",
+        is_current=False,
+        la_type=Council.LAType.UNITARY_AUTHORITY,
+    )
+    summary = import_local_authorities(REFERENCE_CSV)
+    council = Council.objects.get(la_code="928")
+    assert council.replaced_on == datetime.date(2021, 4, 1)  # a blank, filled
+    assert council.la_type == Council.LAType.UNITARY_AUTHORITY  # entered by hand, kept and reported
+    assert any(
+        c.startswith("Northamptonshire (entered by hand)") and "la_type is 'Unitary Authority' in the database" in c
+        for c in summary.conflicts
+    )
