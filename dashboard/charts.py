@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from inspections.frameworks import GRADE_SCORES, EventType, Framework, Grade, area_wording
+from inspections.frameworks import GRADE_SCORES, Area, EventType, Framework, Grade, area_wording
 from inspections.metrics import METRICS, Unit
 from inspections.models import format_date
 from inspections.grades import LINES, GradeChange, LatestStatus, grade_change
@@ -121,6 +121,7 @@ class GradeCell:
     """A table cell shown as a grade tag (the grade in words)."""
 
     grade: str
+    note: str = ""  # what was judged, where it is not the column's own area (a judgement of an earlier framework)
 
     @property
     def label(self):
@@ -322,7 +323,15 @@ def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
         cells = []
         for line in lines:
             judgement = judgement_in(inspection, line)
-            cells.append(GradeCell(judgement.grade) if judgement else "Not judged")
+            if judgement is None:
+                cells.append("Not judged")
+                continue
+            # A judgement in a line that is not the line's own area says what it judged: 2009-12's looked
+            # after children services under children in care; ILACS's joint judgement under both columns.
+            note = "" if judgement.area == line.areas[0] else f"As {Area(judgement.area).label.lower()}"
+            if note and sum(judgement.area in other.areas for other in lines) > 1:
+                note += " (one judgement)"
+            cells.append(GradeCell(judgement.grade, note))
         table.rows.append(
             [
                 LinkCell(
@@ -621,7 +630,7 @@ def current_grades_chart(latest_by_council, lines, chart_id="latest-grades"):
     layout["legend"]["traceorder"] = "normal"
     head = ["Judgement area", *(grade_key_label(key) for key in keys), "Councils"]
     table = Table(caption="Current grades in each judgement area", head=head, numeric=set(range(1, len(head))))
-    for line in lines:
+    for line in lines if latest_by_council else ():
         table.rows.append([line.label, *(counts[line.key][key] for key in keys), sum(counts[line.key].values())])
     not_given = counts[lines[0].key][NOT_GIVEN] if lines else 0
     if total:

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from councils.models import Council, Region
-from inspections.frameworks import EventType, GRADED_EVENT_TYPES, area_wording
+from inspections.frameworks import GRADED_EVENT_TYPES, Area, EventType, area_wording, no_longer_judged
+from inspections.grades import placed_on
 from inspections.models import DatePrecision, Inspection, format_date
 
 from .views import ordered_judgements
@@ -27,9 +28,12 @@ def grades_in_words(inspection):
     """The inspection's grades as a sentence, in Ofsted's report order and words."""
     judgements = ordered_judgements(inspection)
     if judgements:
-        return " ".join(
-            f"{area_wording(j.framework, j.area)}: {j.get_grade_display()}." for j in judgements
-        )
+        words = [f"{area_wording(j.framework, j.area)}: {j.get_grade_display()}." for j in judgements]
+        # The 2026 framework gives no overall grade: say so, so that no reader looks for one.
+        ended_by = no_longer_judged(inspection.framework, (Area.OVERALL_EFFECTIVENESS,), placed_on(inspection))
+        if ended_by:
+            words.insert(0, f"Overall effectiveness: not given under {ended_by}.")
+        return " ".join(words)
     if inspection.event_type in GRADED_EVENT_TYPES:
         return "Grades not recorded in our sources."
     return f"{EventType(inspection.event_type).label} is not graded: Ofsted reports what it found."

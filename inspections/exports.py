@@ -262,27 +262,29 @@ def _council_rows(queryset):
         key = line.key
         per_line += [
             f"{key}_at_latest",
-            f"{key}_previous_words",
-            f"{key}_change",
             f"{key}_last_words",
             f"{key}_last_safe_area",
             f"{key}_last_inspection_id",
             IsoDate(f"{key}_last_date"),
             f"{key}_last_safe_precision",
+            f"{key}_previous_words",
+            f"{key}_change",
         ]
     return queryset.values_list(
         *map(safe_text, ["name", "slug", "ons_code", "la_code", "ofsted_urn", "region__name", "la_type"]),
-        "is_current_words",
         "latest_inspection_id",
         "latest_inspection_safe_type",
-        "latest_inspection_safe_framework",
         IsoDate("latest_inspection_date"),
         "latest_inspection_safe_precision",
-        months_since("latest_inspection_date", datetime.date.today()),
+        # A former council is due nothing: no months are counted for it.
+        Case(When(is_current=True, then=months_since("latest_inspection_date", datetime.date.today())), default=None),
         IsoDate("last_event_date"),
         "last_event_date_precision",
         "last_event_type",
         *per_line,
+        # Added after the others, so that the columns before them keep their places.
+        "is_current_words",
+        "latest_inspection_safe_framework",
     )
 
 
@@ -298,13 +300,13 @@ def _line_columns(line):
             "no full inspection",
             allowed=f"{GRADE_ALLOWED}, Not given, Not recorded",
         ),
-        Column(f"{key}_previous", f"The council's grade for {label} before the current one; empty where there is no current grade", allowed=GRADE_ALLOWED),
-        Column(f"{key}_change", "How the score moved from the previous grade to the current one (“first” where there was none); empty where there is no current grade", allowed=CHANGE_ALLOWED),
         Column(f"{key}_last_given", f"History: the most recent grade given for {label}, whichever inspection gave it (the current grade where there is one)", allowed=GRADE_ALLOWED),
         Column(f"{key}_last_given_area", "The judgement area as Ofsted named it then (frameworks renamed and regrouped areas)", allowed=areas),
         Column(f"{key}_last_given_inspection_id", "The inspection that gave it (its page is /inspections/<id>/)", "integer"),
         Column(f"{key}_last_given_date", "That inspection's start date (first of the month or year where only that is known)", "date (YYYY-MM-DD)"),
         precision_column(f"{key}_last_given_date_precision", "that date"),
+        Column(f"{key}_previous", f"The council's grade for {label} before the current one; empty where there is no current grade", allowed=GRADE_ALLOWED),
+        Column(f"{key}_change", "How the score moved from the previous grade to the current one (“first” where there was none); empty where there is no current grade", allowed=CHANGE_ALLOWED),
     )
 
 
@@ -316,17 +318,17 @@ COUNCIL_COLUMNS = (
     Column("ofsted_urn", "Ofsted's unique reference number for the council"),
     REGION,
     Column("la_type", "Type of local authority", allowed=choices_allowed(Council.LAType.choices)),
-    Column("is_current", "True for a council that exists today; False for one replaced by its successors (listed only with status=former or status=all)", "true or false"),
     Column("latest_inspection_id", "The council's latest published full (graded) inspection: it gives the current grades", "integer"),
     Column("latest_inspection_type", "Kind of that inspection", allowed=choices_allowed(EventType.choices)),
-    Column("latest_inspection_framework", "Its framework", allowed=choices_allowed(Framework.choices)),
     Column("latest_inspection_date", "Its start date, or its publication date where the start is not recorded", "date (YYYY-MM-DD)"),
     precision_column("latest_inspection_date_precision", "latest_inspection_date"),
-    Column("months_since_latest_inspection", "Whole months from latest_inspection_date to the export date", "integer"),
+    Column("months_since_latest_inspection", "Whole months from latest_inspection_date to the export date; empty for a former council", "integer"),
     Column("last_event_date", "Start of the most recent published inspection or visit of any kind", "date (YYYY-MM-DD)"),
     precision_column("last_event_date_precision", "last_event_date"),
     Column("last_event_type", "Kind of that inspection or visit", allowed=choices_allowed(EventType.choices)),
     *(column for line in COUNCIL_LINES for column in _line_columns(line)),
+    Column("is_current", "true for a council that exists today; false for one replaced by its successors (listed only with status=former or status=all)", "true or false"),
+    Column("latest_inspection_framework", "The framework of the latest full inspection", allowed=choices_allowed(Framework.choices)),
 )  # fmt: skip
 
 

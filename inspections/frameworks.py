@@ -206,11 +206,19 @@ def not_judged_words(framework, areas, date=None):
     """
     if judges(framework, areas, date):
         return ""
-    for rule in AREA_RULES:
-        if rule.framework == framework and rule.area in areas and rule.ended_by and not rule.applies_on(date):
-            return f"Not given under {rule.ended_by}"
+    ended_by = no_longer_judged(framework, areas, date)
+    if ended_by:
+        return f"Not given under {ended_by}"
     name = FRAMEWORK_IN_A_SENTENCE.get(framework, "this framework")
     return f"Not judged under {name}"
+
+
+def no_longer_judged(framework, areas, date=None):
+    """What stopped `framework` judging `areas` by `date` ("the 2026 framework"), or "" where nothing did."""
+    for rule in AREA_RULES:
+        if rule.framework == framework and rule.area in areas and rule.ended_by and not rule.applies_on(date):
+            return rule.ended_by
+    return ""
 
 
 def judged_condition(areas, framework_field, date_field):

@@ -79,6 +79,8 @@ def framework_in_words(framework, date=None):
 @register.simple_tag
 def table_cell(cell):
     if isinstance(cell, GradeCell):
+        if cell.note:
+            return format_html('{}<br><span class="app-secondary">{}</span>', grade_tag(cell.grade, short=True), cell.note)
         return grade_tag(cell.grade, short=True)
     if isinstance(cell, LinkCell):
         link = format_html('<a class="govuk-link" href="{}">{}</a>', cell.url, cell.text)

@@ -1,6 +1,7 @@
 """Chart builders, called without a request: valid plotly figures, with a title, summary and table."""
 
 import datetime
+from types import SimpleNamespace
 
 import plotly.graph_objects as go
 import pytest
@@ -70,25 +71,45 @@ def test_context_indicators_chart_without_figures():
     assert chart.is_empty
 
 
-def test_latest_grade_chart_counts_and_uses_words():
-    chart = charts.latest_grade_chart(["good", "good", "outstanding", None, "inadequate"])
+LINES = grades.COUNCIL_LINES[:2]  # overall effectiveness, leaders
+
+
+def current(line, status, grade=None):
+    """A council's current grade in a line, as grades.latest_grades() and annotated_latest_grades() give it."""
+    return SimpleNamespace(line=line, status=status, grade=grade)
+
+
+def council(overall, leaders):
+    """A council's current grades: a grade, or a status for none (not_given, not_recorded)."""
+    return [current(line, "given", value) if value in Grade.values else current(line, value)
+            for line, value in zip(LINES, (overall, leaders), strict=True)]  # fmt: skip
+
+
+def test_current_grades_chart_counts_each_area_and_never_an_earlier_grade():
+    chart = charts.current_grades_chart(
+        [council("good", "good"), council("outstanding", "good"), council("not_given", "inadequate"),
+         council("not_recorded", "good"), [current(line, None) for line in LINES]],  # never inspected: left out
+        LINES,
+    )  # fmt: skip
     assert_valid(chart)
     assert [trace["name"] for trace in chart.figure["data"]] == [
-        "Outstanding",
-        "Good",
-        "Inadequate",
-        "No overall grade",
+        "Outstanding", "Good", "Inadequate", "Not given (2026 framework)", "No grade recorded"]  # fmt: skip
+    assert chart.table.rows == [
+        ["Overall effectiveness", 1, 1, 0, 1, 1, 4],
+        ["Leaders", 0, 3, 1, 0, 0, 4],
     ]
-    assert [row[1] for row in chart.table.rows] == [1, 2, 1, 1]
-    assert chart.table.rows[1][2] == "40%"
+    assert "1 of them were last inspected under the 2026 framework" in chart.summary
     patterns = {t["name"]: t["marker"]["pattern"]["shape"] for t in chart.figure["data"]}
-    assert len(set(patterns.values())) == 4  # told apart without colour too
+    assert len(set(patterns.values())) == 5  # told apart without colour too
 
 
 def test_region_grades_chart():
+    leaders = LINES[1]
     chart = charts.region_grades_chart(
-        [("London", "good"), ("London", "outstanding"), ("North East", "good"), (None, None)]
-    )
+        [("London", current(leaders, "given", "good")), ("London", current(leaders, "given", "outstanding")),
+         ("North East", current(leaders, "given", "good")), (None, current(leaders, None))],
+        leaders,
+    )  # fmt: skip
     assert_valid(chart)
     assert chart.table.rows == [
         ["London", 1, 1, 0, 2],
@@ -96,6 +117,7 @@ def test_region_grades_chart():
         ["Region not recorded", 0, 0, 1, 1],
     ]
     assert chart.figure["layout"]["barmode"] == "stack"
+    assert chart.table.caption == "Leaders: current grades by region"
 
 
 def test_grade_transitions_chart():
@@ -133,8 +155,8 @@ def test_findings_per_year_chart():
 
 def test_empty_overview_charts_are_valid():
     for chart in (
-        charts.latest_grade_chart([]),
-        charts.region_grades_chart([]),
+        charts.current_grades_chart([], LINES),
+        charts.region_grades_chart([], LINES[1]),
         charts.grade_transitions_chart([]),
         charts.activity_by_year_chart([]),
         charts.findings_per_year_chart([]),

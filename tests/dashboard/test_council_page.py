@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import Council
-from inspections.frameworks import Grade
+from inspections.frameworks import Area, EventType, Framework, Grade
 from inspections.importers.councils_csv import import_local_authorities
 from inspections.schedule import months_between
 from tests.factories import InspectionFactory, JudgementFactory
@@ -74,9 +74,32 @@ def test_latest_grades_summary_is_the_last_full_inspection(client, history):
     # The short inspection judged care leavers apart; the standard one before it jointly with children in care.
     assert lines["Care leavers"].last_given.previous.inspection == history.standard
     assert lines["Care leavers"].last_given.change == "improved"
-    # Not judged since the SIF: the most recent grade given stands, dated, beside "not given".
-    assert lines["Adoption"].status == "not_given" and lines["Adoption"].last_given is not None
-    assert "Not given at the last full inspection" in html
+    # 2012's judgement on looked after children services is no adoption grade: no adoption line at all.
+    assert "Adoption" not in lines
+
+
+def test_an_overall_grade_not_given_under_the_2026_framework_is_history(client, history):
+    """From April 2026 no overall grade: the page says so, and the last one given is history, dated,
+    never a current grade and never the basis of a change."""
+    later = InspectionFactory(
+        council=history.council, framework=Framework.ILACS, event_type=EventType.STANDARD_INSPECTION,
+        start_date=datetime.date(2026, 6, 8), end_date=datetime.date(2026, 6, 19),
+    )  # fmt: skip
+    for area, grade in ((Area.LEADERSHIP, Grade.INADEQUATE), (Area.HELP_AND_PROTECTION, Grade.GOOD),
+                        (Area.CHILDREN_IN_CARE, Grade.GOOD), (Area.CARE_LEAVERS, Grade.GOOD)):  # fmt: skip
+        JudgementFactory(inspection=later, area=area, grade=grade)
+    response, html = get_page(client)
+    lines = {entry.line.label: entry for entry in response.context["latest_grades"]}
+    overall = lines["Overall effectiveness"]
+    assert overall.grade is None and overall.change is None
+    assert overall.last_given.judgement.inspection == history.short
+    assert lines["Leaders"].grade == Grade.INADEQUATE and lines["Leaders"].change == "declined"
+    summary = html[html.index('id="latest"'):html.index('id="next-title"')]
+    assert "Not given under the 2026 framework" in summary
+    assert "Last given: outstanding" in summary
+    # The overall row says nothing of a change: only the leaders row declined.
+    overall_row = summary[summary.index("Overall effectiveness"):summary.index("Leaders")]
+    assert "Previously" not in overall_row and "improved" not in overall_row
 
 
 def test_months_since_last_full_inspection_and_next_due(client, history):
@@ -145,7 +168,7 @@ def test_comparison_with_region_and_neighbours(client, history):
     region = [row["council"].name for row in response.context["region_rows"]]
     assert region == ["Camden", "Hackney", "Tower Hamlets"]
     hackney = next(r for r in response.context["region_rows"] if r["council"].slug == "hackney")
-    assert [cell["grade"] for cell in hackney["grades"][:2]] == ["requires_improvement", "good"]
+    assert [cell.grade for cell in hackney["grades"][:2]] == ["requires_improvement", "good"]
     assert "Northamptonshire" not in region  # former councils elsewhere are not compared
     assert "Councils in London" in html
 

@@ -103,15 +103,17 @@ def test_grades_have_the_charts_colours_and_patterns(client, history, boundaries
 
 def test_the_judgement_area_is_chosen_in_the_query(client, history, boundaries):
     html = get(client, "overview", {"map": "leaders"})
-    assert "Map of the latest leaders grades" in html
+    assert "Map of the current leaders grades" in html
     drawn = {href: (title, fill) for href, title, fill in shapes(html)}
     assert drawn["/councils/hackney/"] == ("Hackney: Good (given 3 June 2024)", "url(#map-fill-good)")
-    assert drawn["/councils/camden/"] == ("Camden: no grade in this area", "url(#map-fill-not_graded)")
+    # Camden's latest inspection judged leaders, but our sources give only its overall grade.
+    assert drawn["/councils/camden/"] == ("Camden: Not recorded", "url(#map-fill-not_graded)")
     assert '<option value="leaders" selected>Leaders</option>' in html
 
 
-def test_a_grade_from_before_the_latest_inspection_says_so(client, history, boundaries):
-    # From April 2026 Ofsted gives no overall grade: Hackney's overall grade is then the one of 2024.
+def test_a_grade_from_before_the_latest_inspection_is_history_not_a_colour(client, history, boundaries):
+    # From April 2026 Ofsted gives no overall grade: Hackney's 2024 overall grade is history, named in
+    # words; Hackney has the not-given fill of its own, never the colour of that earlier grade.
     inspection(
         history.hackney,
         EventType.STANDARD_INSPECTION,
@@ -120,13 +122,31 @@ def test_a_grade_from_before_the_latest_inspection_says_so(client, history, boun
         datetime.date(2026, 5, 22),
         grades={Area.LEADERSHIP: Grade.GOOD},
     )
-    html = get(client, "overview")
+    html = get(client, "overview", {"map": "overall_effectiveness"})
     drawn = {href: (title, fill) for href, title, fill in shapes(html)}
     assert drawn["/councils/hackney/"] == (
-        "Hackney: Requires improvement to be good (given 3 June 2024; its latest full inspection gave none in this area)",
-        "url(#map-fill-requires_improvement)",
+        "Hackney: Not given under the 2026 framework (last given: requires improvement to be good, 3 June 2024)",
+        "url(#map-fill-not_given)",
     )
-    assert "Its latest full inspection gave none in this area" in html  # in the table too
+    assert "Last given: requires improvement to be good, 3 June 2024" in html  # in the table too
+    legend = html[html.index('class="govuk-list app-map__legend"') :]
+    assert "Not given (2026 framework): 1 council<" in legend
+    assert "Requires improvement to be good:" not in legend[: legend.index("</ul>")]
+    not_given = re.search(r'<pattern id="map-fill-not_given".*?</pattern>', html, re.S).group(0)
+    assert f'fill="{charts.NOT_GIVEN_COLOUR}"' in not_given and "<path" in not_given
+
+
+def test_the_default_area_is_one_every_council_has_a_current_grade_in(client, history, boundaries):
+    """Once councils are inspected under the 2026 framework, the map opens on an area they all have."""
+    for council in (history.hackney, history.camden, history.council, history.manchester):
+        inspection(
+            council, EventType.STANDARD_INSPECTION, Framework.ILACS, datetime.date(2026, 5, 11),
+            datetime.date(2026, 5, 22), grades={Area.LEADERSHIP: Grade.GOOD, Area.HELP_AND_PROTECTION: Grade.GOOD},
+        )  # fmt: skip
+    html = get(client, "overview")
+    assert "Map of the current leaders grades" in html
+    assert '<option value="leaders" selected>Leaders</option>' in html
+    assert {fill for _href, _title, fill in shapes(html)} == {"url(#map-fill-good)"}
 
 
 @pytest.mark.parametrize("page", ["overview", "council-list"])

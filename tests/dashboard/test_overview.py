@@ -1,7 +1,12 @@
 """The national overview: latest grades, grades by region, transitions, activity per year, recent inspections."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+
+from inspections.frameworks import Area, EventType, Framework, Grade
+from tests.factories import InspectionFactory, JudgementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,12 +21,36 @@ def chart(response, chart_id):
     return next(c for c in response.context["charts"] if c.id == chart_id)
 
 
-def test_councils_by_latest_grade_counts_current_councils(client, history):
+def test_current_grades_by_area_count_current_councils(client, history):
     response, html = get_overview(client)
-    latest = chart(response, "latest-grades")
-    rows = {str(row[0]): row[1] for row in latest.table.rows}
-    assert rows == {"Outstanding": 1, "Good": 2, "Requires improvement to be good": 1}
+    current = chart(response, "latest-grades")
+    assert current.table.head == [
+        "Judgement area", "Outstanding", "Good", "Requires improvement to be good", "No grade recorded", "Councils"]  # fmt: skip
+    rows = {str(row[0]): row[1:] for row in current.table.rows}
+    assert rows["Overall effectiveness"] == [1, 2, 1, 0, 4]
+    # Hackney's leaders good, Tower Hamlets' outstanding; Camden's and Manchester's not in our sources.
+    assert rows["Leaders"] == [1, 1, 0, 2, 4]
     assert response.context["council_count"] == 4  # the former council is left out
+    assert "2026 framework" not in html  # nobody here was inspected under it
+
+
+def test_councils_inspected_under_the_2026_framework_count_as_not_given(client, history):
+    inspection = InspectionFactory(
+        council=history.hackney, framework=Framework.ILACS, event_type=EventType.STANDARD_INSPECTION,
+        start_date=datetime.date(2026, 5, 11), end_date=datetime.date(2026, 5, 22), published_date=datetime.date(2026, 7, 1),
+    )  # fmt: skip
+    JudgementFactory(inspection=inspection, area=Area.LEADERSHIP, grade=Grade.INADEQUATE)
+    response, html = get_overview(client)
+    rows = {str(row[0]): row for row in chart(response, "latest-grades").table.rows}
+    head = chart(response, "latest-grades").table.head
+    overall = dict(zip(head, rows["Overall effectiveness"], strict=True))
+    # Hackney's 2024 "requires improvement" is history: it is counted as not given, not as that grade.
+    assert "Requires improvement to be good" not in overall and overall["Not given (2026 framework)"] == 1
+    assert dict(zip(head, rows["Leaders"], strict=True))["Inadequate"] == 1
+    assert "1 council was last inspected under the 2026 framework" in html
+    recent = response.context["recent"][0]
+    assert recent == inspection and recent.grades_given == [("Leaders", Grade.INADEQUATE)]
+    assert "Overall effectiveness: <span class=\"app-no-grade\">not given under the 2026 framework</span>" in html
 
 
 def test_grades_by_region(client, history):
@@ -29,6 +58,7 @@ def test_grades_by_region(client, history):
     region = chart(response, "region-grades")
     assert region.table.head == ["Region", "Outstanding", "Good", "Requires improvement to be good", "Councils"]
     assert region.table.rows == [["London", 1, 1, 1, 3], ["North West", 0, 1, 0, 1]]
+    assert region.table.caption == "Overall effectiveness: current grades by region"
 
 
 def test_transitions_between_consecutive_inspections(client, history):
@@ -53,7 +83,10 @@ def test_inspections_and_visits_per_year_by_type(client, history):
 def test_most_recent_inspections(client, history):
     response, html = get_overview(client)
     recent = response.context["recent"]
-    assert recent[0] == history.short and recent[0].overall_grade == "outstanding"
+    assert recent[0] == history.short
+    assert recent[0].grades_given == [
+        ("Overall effectiveness", "outstanding"), ("Leaders", "outstanding"), ("Help and protection", "good"),
+        ("Children in care", "good"), ("Care leavers", "outstanding")]  # fmt: skip
     assert history.draft not in recent
     assert history.monitoring_5 not in recent[:9]  # undated: last
     assert f'href="{history.short.get_absolute_url()}"' in html

@@ -132,14 +132,40 @@ def test_latest_grades_in_python_and_sql(record):
     assert care_leavers.status == grades.LatestStatus.GIVEN and care_leavers.grade == G.GOOD
     assert latest["lscb"].status == grades.LatestStatus.NOT_GIVEN
     assert latest["lscb"].last_given.judgement.inspection_id == events["2017"].pk
+    assert latest["lscb"].grade is None and latest["lscb"].change is None
+    assert latest["lscb"].status_words == "Not judged under ILACS (2018 on)"
+    assert overall.status_words == "Not given under the 2026 framework" and overall.change is None
+    sql = {entry.line.key: entry for entry in grades.annotated_latest_grades(row)}
     for line in grades.COUNCIL_LINES:
-        entry = latest[line.key]
-        step = entry.last_given
-        assert getattr(row, f"{line.key}_status") == entry.status, line.key
-        assert getattr(row, f"{line.key}_grade") == step.judgement.grade, line.key
-        assert getattr(row, f"{line.key}_inspection_id") == step.judgement.inspection_id, line.key
-        assert getattr(row, f"{line.key}_previous_grade") == (step.previous.grade if step.previous else None), line.key
-        assert getattr(row, f"{line.key}_change") == step.change, line.key
+        entry, annotated = latest[line.key], sql[line.key]
+        step, current = entry.last_given, entry.current
+        assert annotated.status == entry.status, line.key
+        assert annotated.status_words == entry.status_words, line.key
+        # Current: only what the latest full inspection gave, with the change since the grade before it.
+        assert annotated.grade == entry.grade, line.key
+        assert annotated.inspection_id == (current.judgement.inspection_id if current else None), line.key
+        assert annotated.previous_grade == (current.previous.grade if current and current.previous else None), line.key
+        assert annotated.change == entry.change, line.key
+        # History: the last grade given, whichever inspection gave it.
+        assert annotated.last_grade == step.judgement.grade, line.key
+        assert annotated.last_inspection_id == step.judgement.inspection_id, line.key
+
+
+def test_no_grade_stands_in_an_area_its_inspection_did_not_judge(record):
+    """2009-12's judgement on looked after children services continues children in care, and is never an
+    adoption or a care leavers grade; ILACS's joint judgement (2018-22) stands in both of its lines."""
+    council, events = record
+    latest = {entry.line.key: entry for entry in grades.latest_grades(
+        list(council.inspections.prefetch_related("judgements")), grades.LINES)}  # fmt: skip
+    # The 2017 SIF grades are the first in these areas: nothing from 2012 before them.
+    steps = grades.grade_steps(list(council.inspections.prefetch_related("judgements")))
+    assert steps[judgement(events, "2017", Area.ADOPTION).pk].previous is None
+    assert steps[judgement(events, "2017", Area.CARE_LEAVERS).pk].previous is None
+    in_2012 = {line.key for line in grades.LINES if set(line.areas) & {Area.LOOKED_AFTER_OVERALL}}
+    assert in_2012 == {"children_in_care"}
+    joint = {line.key for line in grades.LINES if Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS in line.areas}
+    assert joint == {"children_in_care", "care_leavers"}
+    assert latest["adoption"].last_given.judgement.inspection_id == events["2017"].pk
 
 
 def test_a_latest_inspection_without_recorded_grades(db):

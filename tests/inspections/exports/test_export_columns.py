@@ -47,12 +47,16 @@ def test_councils_give_each_grade_with_the_inspection_it_comes_from(client, coun
     assert hamlets["last_event_type"] == "short_inspection"
     assert hamlets["overall_effectiveness"] == hamlets["overall_effectiveness_last_given"] == "Outstanding"
     assert (hamlets["overall_effectiveness_previous"], hamlets["overall_effectiveness_change"]) == ("Good", "improved")
-    # Leaders were not judged in 2024: "Not given" then, and the 2019 grade, dated, beside it.
-    assert hamlets["leaders"] == "Not given"
+    # ILACS judged leaders in 2024, but no grade is recorded here: "Not recorded", no current grade and so
+    # no change; the 2019 grade is history, dated.
+    assert hamlets["leaders"] == "Not recorded"
     assert hamlets["leaders_last_given"] == "Good"
     assert hamlets["leaders_last_given_date"] == "2019-06-10"
     assert hamlets["leaders_last_given_inspection_id"] != hamlets["latest_inspection_id"]
-    assert (hamlets["leaders_previous"], hamlets["leaders_change"]) == ("Inadequate", "improved")
+    assert (hamlets["leaders_previous"], hamlets["leaders_change"]) == ("", "")
+    # Adoption is no ILACS judgement: "Not given".
+    assert hamlets["adoption"] in ("Not given", "")
+    assert (hamlets["is_current"], hamlets["latest_inspection_framework"]) == ("true", "ilacs")
     assert hamlets["care_leavers_change"] == "first"
     assert int(hamlets["months_since_latest_inspection"]) >= 12
     assert rows["camden"]["last_event_type"] == "focused_visit"
