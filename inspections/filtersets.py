@@ -118,7 +118,7 @@ class CouncilFilterSet(FilterSet):
         method="filter_area",
         choices=[(line.key, line.label) for line in grades.COUNCIL_LINES],
         empty_label="Any area",
-        label="In the judgement area",
+        label="Area judged",
     )
     start_date = DateRangeFilter(field_name="latest_inspection_date", label="Last full inspection")
     status = django_filters.ChoiceFilter(

@@ -117,6 +117,14 @@ class AreaRule:
     # What stopped the judgement, in a reader's words ("the 2026 framework"), where it ended.
     ended_by: str = ""
 
+    def dated(self, condition, date_field):
+        """`condition` (a Q object) narrowed to the dates on which the rule applies: applies_on() in SQL."""
+        if self.judged_from:
+            condition &= models.Q(**{f"{date_field}__gte": self.judged_from})
+        if self.judged_before:
+            condition &= models.Q(**{f"{date_field}__lt": self.judged_before})
+        return condition
+
     def applies_on(self, date):
         if date is None:
             return True
@@ -228,12 +236,7 @@ def judged_condition(areas, framework_field, date_field):
     for rule in AREA_RULES:
         if rule.area not in areas:
             continue
-        clause = models.Q(**{framework_field: rule.framework})
-        if rule.judged_from:
-            clause &= models.Q(**{f"{date_field}__gte": rule.judged_from})
-        if rule.judged_before:
-            clause &= models.Q(**{f"{date_field}__lt": rule.judged_before})
-        clauses.append(clause)
+        clauses.append(rule.dated(models.Q(**{framework_field: rule.framework}), date_field))
     return functools.reduce(operator.or_, clauses)
 
 
@@ -271,11 +274,7 @@ def valid_judgement_condition(framework_field="framework", date_field="inspectio
     clauses = []
     for rule in AREA_RULES:
         clause = models.Q(**{framework_field: rule.framework, "area": rule.area, "grade__in": list(rule.grades)})
-        if rule.judged_from:
-            clause &= models.Q(**{f"{date_field}__gte": rule.judged_from})
-        if rule.judged_before:
-            clause &= models.Q(**{f"{date_field}__lt": rule.judged_before})
-        clauses.append(clause)
+        clauses.append(rule.dated(clause, date_field))
     return functools.reduce(operator.or_, clauses)
 
 

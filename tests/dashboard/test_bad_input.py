@@ -156,7 +156,7 @@ def test_a_server_error_renders_the_sites_500_page(client, history, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views.charts, "latest_grade_chart", broken)
+    monkeypatch.setattr(views.charts, "current_grades_chart", broken)
     client.raise_request_exception = False
     response = client.get(reverse("overview"))
     assert response.status_code == 500

@@ -82,6 +82,6 @@ def test_every_current_council_is_a_shape_linking_to_its_page(shipped, page, ass
     page.get_by_label("Judgement area").select_option("children_in_care")
     page.get_by_role("button", name="Show on the map").click()
     page.wait_for_url(re.compile(r"map=children_in_care#map$"))
-    assert page.locator("#map-title").inner_text() == "Map of the latest children in care grades"
+    assert page.locator("#map-title").inner_text() == "Map of the current children in care grades"
     assert_no_axe_violations(page, context="#map")
     assert outside == []

@@ -8,7 +8,8 @@ from tests.security.hostile import ALLOWED_STATUSES, HOSTILE_SETTINGS, get, quer
 
 pytestmark = pytest.mark.django_db
 
-PARAMETERS = {"q", "region", "la_type", "grade", "change", "status", "sort", "start_date_after", "start_date_before"}
+PARAMETERS = {
+    "q", "region", "la_type", "grade", "change", "area", "status", "sort", "start_date_after", "start_date_before"}  # fmt: skip
 
 
 def test_every_filter_is_attacked():
