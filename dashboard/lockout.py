@@ -8,6 +8,7 @@
 * A lockout lasts AXES_COOLOFF_TIME from the failure that caused it: attempts during it are refused without
   being recorded (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT off), so they cannot prolong it.
 * The refusal is a 429 page with Retry-After: the seconds until the lockout ends.
+* A username of any length is recorded, cut to what django-axes's tables hold (client_username).
 """
 
 import math
@@ -19,6 +20,18 @@ from django.conf import settings
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
+
+
+# django-axes keeps usernames in varchar(255) columns: a longer one tried at the login page made PostgreSQL
+# refuse the failure's record, a 500 before login. It is recorded cut to that length, and still counts.
+USERNAME_KEPT = AccessAttempt._meta.get_field("username").max_length
+
+
+def client_username(request, credentials=None):
+    """AXES_USERNAME_CALLABLE: the username tried, as django-axes would read it, at most USERNAME_KEPT long."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
+    return username[:USERNAME_KEPT] if isinstance(username, str) else username
 
 
 class LockoutHandler(AxesDatabaseHandler):

@@ -6,6 +6,8 @@
 * ReadReplicaMiddleware: public pages and exports read from the replica (dashboard/routers.py).
 * DatabaseUnavailableMiddleware: a database that cannot be reached is a 503 page, not a traceback.
 * AdminQueryGuardMiddleware: refuses the few query strings that make the admin's lists fail.
+* SessionMiddleware: Django's, except that a request that never read its session writes none.
+* GZipMiddleware: Django's, except that "gzip;q=0" (gzip refused) is read as refusing gzip.
 * client_ip: the client's address for django-axes, behind PROXY_COUNT proxies.
 """
 
@@ -17,16 +19,74 @@ from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.core.signals import request_finished
 from django.db import connections
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from . import routers
 from .health import DATABASE_ERRORS, database_unavailable_response
 
 logger = logging.getLogger(__name__)
+
+# -- sessions ----------------------------------------------------------------------------------------------
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, except that a request that never read its session writes none.
+
+    With SESSION_SAVE_EVERY_REQUEST (an editor's idle time counts from their last request), Django saves
+    the session of any request that brought a session cookie it has not yet read, even a made-up one: it
+    then finds no such session and creates one. Public pages, feeds, exports and the API never read the
+    session, so a forged cookie there would add a row and a Set-Cookie to every answer (and keep the page
+    from the page cache). The admin reads it on every request (request.user), so editors' sessions are
+    kept going as before.
+    """
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and not session.accessed:
+            return response
+        return super().process_response(request, response)
+
+
+# -- compression -------------------------------------------------------------------------------------------
+
+
+def accepts_gzip(request):
+    """Whether the client's Accept-Encoding allows gzip (RFC 9110, 12.5.3): named, or covered by "*", with
+    a weight above 0. Django reads any mention of "gzip" as yes, even "gzip;q=0", which says no."""
+    weights = {}
+    for coding in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        name, *parameters = (part.strip() for part in coding.split(";"))
+        weight = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if name:
+            weights[name.lower()] = weight
+    weight = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
+    return weight > 0
+
+
+class GZipMiddleware(DjangoGZipMiddleware):
+    def process_response(self, request, response):
+        if not accepts_gzip(request):
+            patch_vary_headers(response, ("Accept-Encoding",))
+            return response
+        # Django's own check looks for the word "gzip" alone (not "GZIP", not "*"): the header has been read
+        # above and allows gzip, which is what Django is told.
+        request.META["HTTP_ACCEPT_ENCODING"] = "gzip"
+        return super().process_response(request, response)
+
 
 # -- request size ------------------------------------------------------------------------------------------
 
@@ -44,7 +104,8 @@ class RequestSizeLimitMiddleware:
         if length < 0:
             return render(request, "400.html", status=400)
         if length > settings.MAX_REQUEST_BYTES:
-            limit_mb = settings.REPORT_UPLOAD_MAX_BYTES / 1_000_000
+            # Megabytes of 2**20 bytes, as settings, README and the upload form count them.
+            limit_mb = settings.REPORT_UPLOAD_MAX_BYTES / 2**20
             # The body is never read. gunicorn then closes the connection rather than wait for the body
             # (pre_request in gunicorn.conf.py): a WSGI application cannot ask for that itself.
             return render(request, "413.html", {"limit_mb": f"{limit_mb:.0f}"}, status=413)

@@ -31,12 +31,11 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
-from django.utils.regex_helper import _lazy_re_compile
 
 from inspections import national_cache
 
 from .health import DATABASE_ERRORS
-from .middleware import database_unavailable
+from .middleware import accepts_gzip, database_unavailable
 
 # The JSON API's lists (dashboard/api/urls.py): stored for their first page only, as the findings search is.
 API_LISTS = frozenset(
@@ -70,7 +69,6 @@ CONDITIONAL_ONLY = frozenset({"export-csv"})
 # otherwise fill with the deep pages of every search.
 FINDINGS_PAGES_CACHED = 3
 
-ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 # Headers of the view's response that belong to the page; the middleware above adds the site's own
 # (security headers, Content-Security-Policy) to every response, stored or not.
 STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
@@ -233,7 +231,7 @@ def stored_entry(response):
 
 
 def response_from(entry, request):
-    if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+    if accepts_gzip(request):
         response = HttpResponse(entry["body"])
         response["Content-Encoding"] = "gzip"
     else:

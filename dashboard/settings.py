@@ -114,9 +114,10 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Compresses pages (WhiteNoise, above it, serves static files already compressed). Django pads
     # compressed responses with random bytes against BREACH, which matters for the admin's forms.
-    "django.middleware.gzip.GZipMiddleware",
+    "dashboard.middleware.GZipMiddleware",
     "dashboard.middleware.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, writing no session for a request that never read one (a forged cookie on a public page).
+    "dashboard.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -379,6 +380,7 @@ LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "dashboard.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "dashboard.lockout.client_username"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "dashboard.lockout.lockout_response"

@@ -21,6 +21,7 @@ data visible together. Outside a transaction it changes after the write (post_sa
 between reads the old version and the new data, and the next one recomputes.
 """
 
+import datetime
 import secrets
 from typing import NamedTuple
 
@@ -76,11 +77,27 @@ def invalidate(using=None):
         if _marked(connection):
             return
         transaction.on_commit(_changed_in_transaction, using=alias)
-    value, now = secrets.randbits(62), timezone.now()
-    if not DataVersion.objects.using(alias).filter(pk=1).update(value=value, changed_at=now):
-        DataVersion.objects.using(alias).bulk_create(
-            [DataVersion(pk=1, value=value, changed_at=now)], ignore_conflicts=True
-        )
+    value = secrets.randbits(62)
+    with transaction.atomic(using=alias):
+        versions = DataVersion.objects.using(alias).select_for_update().filter(pk=1)
+        now = changed_at_after(versions.values_list("changed_at", flat=True).first())
+        if not versions.update(value=value, changed_at=now):
+            DataVersion.objects.using(alias).bulk_create(
+                [DataVersion(pk=1, value=value, changed_at=now)], ignore_conflicts=True
+            )
+
+
+def changed_at_after(previous):
+    """When a new version is recorded: now, in whole seconds, and at least a second after `previous`.
+
+    Last-Modified and If-Modified-Since count whole seconds: two versions within one second would share a
+    Last-Modified, and a client asking with only If-Modified-Since would get a 304 for the second one. A
+    change within the same second as the one before is therefore dated the next second.
+    """
+    now = timezone.now().replace(microsecond=0)
+    if previous is not None:
+        now = max(now, previous.replace(microsecond=0) + datetime.timedelta(seconds=1))
+    return now
 
 
 def cached(name, compute, *, timeout=TIMEOUT, using="default"):

@@ -1,5 +1,6 @@
 """Public pages are stored rendered per data version, answered conditionally, and never stale or personal."""
 
+import datetime
 import gzip
 import threading
 import time
@@ -10,6 +11,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import http_date
 
 from dashboard import page_cache
@@ -57,6 +59,20 @@ def test_a_browser_that_takes_gzip_gets_the_stored_compressed_bytes(client, page
     assert "Accept-Encoding" in compressed["Vary"]
     assert int(compressed["Content-Length"]) == len(compressed.content) < len(plain)
     assert gzip.decompress(compressed.content) == plain
+
+
+@pytest.mark.parametrize(
+    "accept_encoding, compressed",
+    [("gzip;q=0", False), ("gzip;q=0, deflate", False), ("br, *;q=0", False), ("", False), ("identity", False),
+     ("gzip", True), ("GZIP;q=0.5", True), ("*", True), ("deflate, gzip;q=0.1", True), ("x-gzip", True)],
+)  # fmt: skip
+def test_gzip_only_where_the_client_accepts_it(client, pages, accept_encoding, compressed):
+    """RFC 9110: "gzip;q=0" refuses gzip. Stored pages and the others (the admin's login page) alike."""
+    for url in (pages[2], pages[2], reverse("admin:login")):  # rendered, then stored; and a page never stored
+        response = client.get(url, headers={"accept-encoding": accept_encoding})
+        assert response.status_code == 200
+        assert (response.get("Content-Encoding") == "gzip") is compressed, (url, accept_encoding)
+        assert "Accept-Encoding" in response["Vary"]
 
 
 def test_a_change_to_the_data_shows_on_the_next_request(client, history):
@@ -156,6 +172,23 @@ def test_a_browser_holding_the_page_gets_304_after_one_query(client, history, dj
 def test_last_modified_is_when_the_data_last_changed(client, history):
     response = client.get(reverse("overview"))
     assert response["Last-Modified"] == http_date(int(national_cache.state().changed_at.timestamp()))
+
+
+def test_two_changes_in_one_second_have_different_last_modified(client, history, monkeypatch):
+    """A client asking with If-Modified-Since alone is never sent a 304 for data changed since."""
+    url = reverse("council-detail", args=["tower-hamlets"])
+    second = timezone.now().replace(microsecond=0)
+    monkeypatch.setattr(national_cache.timezone, "now", lambda: second + datetime.timedelta(milliseconds=100))
+    history.short.lead_inspector = "First name"
+    history.short.save()
+    first = client.get(url)
+    monkeypatch.setattr(national_cache.timezone, "now", lambda: second + datetime.timedelta(milliseconds=700))
+    history.short.lead_inspector = "Second name"
+    history.short.save()
+    response = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert response.status_code == 200 and "Second name" in response.content.decode()
+    assert response["Last-Modified"] != first["Last-Modified"]
+    assert client.get(url, headers={"if-modified-since": response["Last-Modified"]}).status_code == 304
 
 
 def test_after_a_change_the_old_etag_gets_the_new_page(client, history):

@@ -160,3 +160,16 @@ def test_a_login_with_a_strange_forwarded_address_is_counted_at_a_real_one(edito
     assert response.status_code == 200
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) in (["10.0.0.2"], ["203.0.113.5"])
     assert signed_in(attempt(Client(), "editor", PASSWORD, address="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded))
+
+
+@pytest.mark.parametrize("length", [255, 256, 300, 5000])
+def test_a_username_of_any_length_gets_the_forms_error_and_counts(editor, length):
+    """django-axes keeps usernames in varchar(255): a longer one was a 500 on PostgreSQL, before login."""
+    long_name = "u" * length
+    response = attempt(Client(), long_name, "wrong")
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.content.decode()
+    [recorded] = AccessAttempt.objects.all()
+    assert recorded.failures_since_start == 1 and recorded.username == long_name[:255]
+    fail(Client(), settings.AXES_FAILURE_LIMIT - 1, username=long_name)
+    assert attempt(Client(), long_name, "wrong").status_code == 429  # and they lock out like any other

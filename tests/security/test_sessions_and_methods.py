@@ -45,6 +45,33 @@ def test_signing_in_leads_to_the_admin():
     assert response["Location"] == reverse("admin:index")
 
 
+FORGED = "k7m3x9q2w8e4r6t1y5u0i2o4p6a8s0d2"  # 32 characters of a session key no server gave
+
+
+@pytest.mark.parametrize(
+    "url",
+    [*PUBLIC[:6], reverse("feed-england", args=["atom"]), "/api/councils/", "/api/", reverse("export-csv", args=["councils"])],
+)
+def test_a_forged_session_cookie_writes_nothing(history, url):
+    """Public pages, feeds, exports and the API neither create nor save a session, whatever cookie arrives."""
+    client = Client()
+    client.cookies["sessionid"] = FORGED
+    for _ in range(2):  # the page rendered, then from the page cache
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert "sessionid" not in response.cookies, url
+    assert not Session.objects.exists()
+
+
+def test_an_editors_session_on_a_public_page_is_left_as_it_was(history):
+    client = Client()
+    client.force_login(User.objects.create_user("editor", is_staff=True))
+    expires = Session.objects.get().expire_date
+    response = client.get(reverse("overview"))
+    assert response.status_code == 200 and "sessionid" not in response.cookies
+    assert Session.objects.get().expire_date == expires
+
+
 def test_an_admin_session_ends_after_hours_without_a_request():
     assert settings.SESSION_COOKIE_AGE == 8 * 3600
     client = Client()

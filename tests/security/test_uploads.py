@@ -67,6 +67,16 @@ def test_an_oversized_request_is_refused_for_anyone(client, settings):
     assert response.status_code == 413
 
 
+def test_the_limits_are_said_in_the_megabytes_readme_gives(editor_client, settings, no_parsing):
+    """20 MB is 20 x 2**20 bytes in settings and README: the pages say 20, not 21."""
+    settings.REPORT_UPLOAD_MAX_BYTES = 12 * 2**20
+    message = report_error(upload(editor_client, b"%PDF-1.7\n" + b"0" * (12 * 2**20)))
+    assert "This file is 12.0 MB; reports are at most 12 MB." in message
+    settings.MAX_REQUEST_BYTES = 50_000
+    page = upload(editor_client, b"%PDF-1.7\n" + b"0" * 60_000).content.decode()
+    assert "Uploads are at most 12 MB." in page
+
+
 def test_a_file_over_the_report_limit_is_refused_by_the_form(editor_client, settings, no_parsing):
     settings.REPORT_UPLOAD_MAX_BYTES = 10_000
     message = report_error(upload(editor_client, b"%PDF-1.7\n" + b"0" * 20_000))
