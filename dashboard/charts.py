@@ -595,7 +595,7 @@ def grades_present(counts):
 
 
 def current_grade_key(entry):
-    """A council's current grade in a line (grades.LatestGrade or AnnotatedLatestGrade) as a chart key."""
+    """A council's current grade in a line (grades.LatestGrade or LatestGradeFigures) as a chart key."""
     if entry.grade:
         return entry.grade
     return NOT_GIVEN if entry.status == LatestStatus.NOT_GIVEN else NOT_GRADED
@@ -604,7 +604,7 @@ def current_grade_key(entry):
 def current_grades_chart(latest_by_council, lines, chart_id="latest-grades"):
     """Current councils by the grade their latest full inspection gave, in each of `lines`.
 
-    latest_by_council: for each current council, its [LatestGrade] (or AnnotatedLatestGrade) per line.
+    latest_by_council: for each current council, its [LatestGrade] (or LatestGradeFigures) per line.
     A line the latest inspection did not judge counts as not given, never as an earlier grade.
     """
     latest_by_council = [latest for latest in latest_by_council if any(entry.status for entry in latest)]

@@ -36,10 +36,15 @@ from inspections import national_cache
 
 from .health import DATABASE_ERRORS
 from .middleware import accepts_gzip, database_unavailable
+from .throttling import refused_page
 
 # The JSON API's lists (dashboard/api/urls.py): stored for their first page only, as the findings search is.
 API_LISTS = frozenset(
     {"api-council-list", "api-inspection-list", "api-judgement-list", "api-finding-list", "api-key-figure-list"}
+)
+# The API's answers stored rendered (dashboard/api/urls.py); its own throttle counts the others.
+API_PAGES = frozenset(
+    {*API_LISTS, "api-root", "api-council-detail", "api-inspection-detail", "api-schema", "api-schema-json", "api-docs"}
 )
 # Pages stored rendered (URL names in dashboard/urls.py and dashboard/api/urls.py).
 CACHED_PAGES = frozenset(
@@ -54,13 +59,7 @@ CACHED_PAGES = frozenset(
         "feed-england",
         "feed-region",
         "feed-council",
-        *API_LISTS,
-        "api-root",
-        "api-council-detail",
-        "api-inspection-detail",
-        "api-schema",
-        "api-schema-json",
-        "api-docs",
+        *API_PAGES,
     }
 )
 # Answered conditionally but never stored: a CSV export is streamed, and may be tens of megabytes.
@@ -132,7 +131,9 @@ class PageCacheMiddleware:
             if entry is not None:
                 request.page_cache_key = None  # already stored
                 return response_from(entry, request)
-        return None
+        # To be rendered: counted against the address's limit (the API's views count their own), so that
+        # made-up addresses cannot render without end, nor push the stored pages out.
+        return None if name in API_PAGES else refused_page(request)
 
 
 @functools.cache

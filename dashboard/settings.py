@@ -29,11 +29,12 @@ REPORT_PARSE_SECONDS  wall-clock (and CPU) seconds reading one report PDF may ta
 REPORT_PARSE_MEMORY_MB  memory the process reading one report PDF may use (default 512)
 REPORT_PAGE_CONTENT_MAX_KB  largest decoded drawing instructions of one report page (default 1024)
 BACKUP_MAX_MB         largest backup `restore` reads, once decompressed (default 512)
-CACHE_URL             redis://host:port/db (or rediss://) to share cached pages and aggregates between
-                      workers and machines; unset, each worker keeps its own in memory (dashboard/page_cache.py)
+CACHE_URL             redis://host:port/db (or rediss://) to share cached pages, aggregates and request counts
+                      between workers and machines; unset, each worker keeps its own in memory (dashboard/page_cache.py)
 PAGE_CACHE_ENTRIES    rendered pages one worker keeps in memory without CACHE_URL (default 500)
-API_THROTTLE_RATE     requests one client address may make to the JSON API that the cache cannot answer, as
-                      number/second, minute, hour or day (default 120/minute); "off" for no limit
+API_THROTTLE_RATE     requests one client address may make to the JSON API and the public pages that the cache
+                      cannot answer, as number/second, minute, hour or day (default 120/minute); "off" for no limit
+THROTTLE_ENTRIES      client addresses whose counts one worker keeps in memory without CACHE_URL (default 100000)
 
 README.md's "Deploying" section says how they fit together.
 """
@@ -204,16 +205,25 @@ for _database in DATABASES.values():
         _options.setdefault("keepalives_interval", 10)
         _options.setdefault("keepalives_count", 3)
 
-# Two caches: "default" for the national aggregates (inspections/national_cache.py), "pages" for rendered
-# public pages (dashboard/page_cache.py), so that a crowd of distinct page addresses cannot push the
-# aggregates out. Keys carry the data version, so neither is ever cleared: old entries age out. In memory a
+# Three caches: "default" for the national aggregates (inspections/national_cache.py), "pages" for rendered
+# public pages (dashboard/page_cache.py) and "throttle" for request counts per address (dashboard/throttling.py),
+# so that a crowd of distinct page addresses or client addresses cannot push the others out. Keys carry the data version, so neither is ever cleared: old entries age out. In memory a
 # worker keeps at most PAGE_CACHE_ENTRIES pages of at most PAGE_CACHE_MAX_BYTES each, compressed.
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 500)
 PAGE_CACHE_MAX_BYTES = 512 * 1024
+THROTTLE_ENTRIES = env_int("THROTTLE_ENTRIES", 100_000)
 if not CACHE_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "national"},
+        # Request counts per client address (dashboard/throttling.py): a store of their own, so that a crowd of
+        # addresses cannot evict the aggregates or pages, nor they the counts. An entry is one address's
+        # request times within the rate's period: at most THROTTLE_ENTRIES addresses are kept per worker.
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "throttle",
+            "OPTIONS": {"MAX_ENTRIES": THROTTLE_ENTRIES},
+        },
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
@@ -223,7 +233,7 @@ if not CACHE_URL:
 elif CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         name: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": name}
-        for name in ("default", "pages")
+        for name in ("default", "pages", "throttle")
     }
 else:
     raise ImproperlyConfigured(f"CACHE_URL must start with redis:// or rediss://, not {CACHE_URL.split(':')[0]!r}.")
@@ -335,8 +345,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": ["dashboard.api.filters.FilterSetBackend"],
-    "DEFAULT_THROTTLE_CLASSES": [] if API_THROTTLE_RATE == "off" else ["dashboard.api.throttling.ClientAddressThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api": None if API_THROTTLE_RATE == "off" else API_THROTTLE_RATE},
+    # Its rate is API_THROTTLE_RATE, read when a request is counted (dashboard/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["dashboard.throttling.ClientAddressThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dashboard.api.errors.exception_handler",
     # ?format= would be one more parameter that is no filter; JSON is the only format.

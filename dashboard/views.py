@@ -84,9 +84,13 @@ def overview(request):
 
 
 def current_grades_data():
-    """Each current council's region and current grade in each line: [(region name, [AnnotatedLatestGrade])]."""
-    councils = grades.with_latest_grades(Council.objects.current().select_related("region"), grades.COUNCIL_LINES)
-    return [(council.region.name if council.region else None, grades.annotated_latest_grades(council)) for council in councils]
+    """Each current council's region and current grade in each line: [(region name, [LatestGradeFigures])]."""
+    councils = list(Council.objects.current().select_related("region"))
+    latest = grades.latest_grades_of(councils, grades.COUNCIL_LINES)
+    return [
+        (council.region.name if council.region else None, [grades.LatestGradeFigures.of(entry) for entry in latest[council.pk]])
+        for council in councils
+    ]
 
 
 def current_grades():
@@ -201,7 +205,9 @@ def council_list(request):
         # default order (by name) the database reads one stretch of the council_name_order index and
         # works out latest grades for those councils only.
         page = Paginator(filterset.qs, COUNCILS_PER_PAGE).get_page(request.GET.get("page"))
-        rows = [(council, grades.annotated_latest_grades(council)) for council in page.object_list]
+        councils = list(page.object_list)
+        latest = grades.latest_grades_of(councils, grades.COUNCIL_LINES)
+        rows = [(council, latest[council.pk]) for council in councils]
     columns = list_columns(rows)
     context = {
         "filterset": filterset,
@@ -229,18 +235,10 @@ def comparison_rows(council):
     rules then run over them as on the council's own page.
     """
     group = list(Council.objects.comparison_group(council).select_related("region").order_by("name"))
-    full = (
-        Inspection.objects.published()
-        .graded()
-        .filter(council__in=[other.pk for other in group])
-        .prefetch_related("judgements")
-    )
-    by_council = {}
-    for inspection in full:
-        by_council.setdefault(inspection.council_id, []).append(inspection)
+    latest_by_council = grades.latest_grades_of(group, COMPARISON_LINES)
     rows = []
     for other in group:
-        latest = grades.latest_grades(by_council.get(other.pk, []), COMPARISON_LINES)
+        latest = latest_by_council[other.pk]
         other.latest_full_inspection = latest[0].latest_inspection
         rows.append({"council": other, "grades": latest, "is_self": other.pk == council.pk})
     neighbours = sorted((r for r in rows if r["council"].neighbour_rank), key=lambda r: r["council"].neighbour_rank)

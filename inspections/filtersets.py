@@ -99,7 +99,8 @@ class CouncilFilterSet(FilterSet):
     "Current" follows grades.py (rule 5): the grades the council's latest full inspection gave, in each
     area it judged. `grade` and `change` match a council whose latest full inspection gave that grade
     (or that change) in any area; `area` narrows both to one area. Former councils are left out unless
-    `status` asks for them. The queryset is annotated with grades.with_latest_grades() if it is not already.
+    `status` asks for them. The queryset is annotated with its latest inspection and current scores if it is
+    not already (grades.with_latest_inspection(), with_current_scores()).
     """
 
     q = django_filters.CharFilter(method="filter_name", label="Council name or code", max_length=100)
@@ -152,8 +153,9 @@ class CouncilFilterSet(FilterSet):
             data["status"] = "current"
         if queryset is None:
             queryset = Council.objects.all()
-        if "overall_effectiveness_status" not in queryset.query.annotations:
-            queryset = grades.with_latest_grades(queryset, grades.COUNCIL_LINES)
+        if "latest_inspection_id" not in queryset.query.annotations:
+            # What the filters and sorts read; lists that show every line's figures annotate those themselves.
+            queryset = grades.with_current_scores(grades.with_latest_inspection(queryset))
         super().__init__(data, queryset, **kwargs)
 
     def filter_name(self, queryset, name, value):
@@ -170,15 +172,16 @@ class CouncilFilterSet(FilterSet):
 
     def filter_current(self, queryset, name, value):
         """`grade` or `change` in any chosen line's current grade (never a grade from an earlier inspection)."""
+        condition = grades.has_current_grade if name == "grade" else grades.has_current_change
         matches = Q(pk__in=[])
         for line in self.chosen_lines():
-            matches |= Q(**{f"{line.key}_{name}": value})
+            matches |= Q(condition(line, value))
         return queryset.filter(matches)
 
     def filter_area(self, queryset, name, value):
         """Alone, the councils whose latest full inspection gave a grade in the area; with `grade` or
         `change`, it narrows them (filter_current reads it)."""
-        return queryset.filter(**{f"{value}_status": grades.LatestStatus.GIVEN})
+        return queryset.filter(grades.has_current_grade(grades.LINES_BY_KEY[value]))
 
     def filter_status(self, queryset, name, value):
         if value == "all":

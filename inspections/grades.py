@@ -258,6 +258,53 @@ class LatestGrade:
     def change(self):
         return self.current.change if self.current else None
 
+    # The same figures as LatestGradeFigures's, so that pages, the API and charts read either alike.
+    @property
+    def area(self):
+        return self.current.judgement.area if self.current else None
+
+    @property
+    def inspection_id(self):
+        return self.current.judgement.inspection_id if self.current else None
+
+    @property
+    def date(self):
+        """The start date of the inspection that gave the current grade."""
+        return self.current.judgement.inspection_start_date if self.current else None
+
+    @property
+    def date_precision(self):
+        return self.current.judgement.inspection.date_precision if self.current else None
+
+    @property
+    def previous_grade(self):
+        """The grade before the current one in this line; None without a current grade."""
+        return self.current.previous.grade if self.current and self.current.previous else None
+
+    @property
+    def previous_date(self):
+        return self.current.previous.inspection_start_date if self.current and self.current.previous else None
+
+    @property
+    def last_grade(self):
+        return self.last_given.judgement.grade if self.last_given else None
+
+    @property
+    def last_area(self):
+        return self.last_given.judgement.area if self.last_given else None
+
+    @property
+    def last_inspection_id(self):
+        return self.last_given.judgement.inspection_id if self.last_given else None
+
+    @property
+    def last_date(self):
+        return self.last_given.judgement.inspection_start_date if self.last_given else None
+
+    @property
+    def last_date_precision(self):
+        return self.last_given.judgement.inspection.date_precision if self.last_given else None
+
     @property
     def status_words(self):
         """Why there is no current grade, in a reader's words; "" when there is one or no full inspection."""
@@ -302,9 +349,23 @@ def latest_grades(inspections, lines=LINES):
     return result
 
 
+def latest_grades_of(councils, lines=COUNCIL_LINES):
+    """{council id: [LatestGrade] per line} for `councils`, in two queries (their full inspections and those
+    inspections' judgements): the rules above, run as over each council's own page."""
+    full = (
+        Inspection.objects.filter(status=Inspection.Status.PUBLISHED, event_type__in=GRADED_EVENT_TYPES)
+        .filter(council__in=[council.pk for council in councils])
+        .prefetch_related("judgements")
+    )
+    by_council = {council.pk: [] for council in councils}
+    for inspection in full:
+        by_council[inspection.council_id].append(inspection)
+    return {pk: latest_grades(inspections, lines) for pk, inspections in by_council.items()}
+
+
 def fullest_line(latest_by_council, lines):
     """The first of `lines` in which every council with a full inspection has a current grade; else the
-    one in which most do. latest_by_council: each council's [LatestGrade or AnnotatedLatestGrade] per line."""
+    one in which most do. latest_by_council: each council's [LatestGrade or LatestGradeFigures] per line."""
     given = {line.key: 0 for line in lines}
     inspected = 0
     for latest in latest_by_council:
@@ -430,6 +491,61 @@ def line_judgements(line, council_ref="pk"):
     return _newest_first(judgements.annotate(score=grade_score_expression("grade")))
 
 
+def with_latest_inspection(councils):
+    """Annotate councils with their latest full inspection (rule 1): latest_inspection_id,
+    latest_inspection_date (start, else publication date), latest_inspection_date_precision,
+    latest_inspection_type and latest_inspection_framework."""
+    full = full_inspections_of("pk")
+    return councils.annotate(
+        latest_inspection_id=Subquery(full.values("pk")[:1]),
+        latest_inspection_date=Subquery(full.values("placed_on")[:1]),
+        latest_inspection_date_precision=Subquery(full.values("date_precision")[:1]),
+        latest_inspection_type=Subquery(full.values("event_type")[:1]),
+        latest_inspection_framework=Subquery(full.values("framework")[:1]),
+    )
+
+
+def current_judgements(line):
+    """The judgement the latest full inspection gave in `line` (of a council annotated by
+    with_latest_inspection()), with its score: at most one row."""
+    judgements = counted_judgements().filter(inspection_id=OuterRef("latest_inspection_id"), area__in=line.areas)
+    return judgements.annotate(score=grade_score_expression("grade"))
+
+
+def with_current_scores(councils, lines=COUNCIL_LINES):
+    """Annotate councils annotated by with_latest_inspection() with <line>_score: the 1-4 score of the
+    current grade in each line (None where there is none), to sort by."""
+    return councils.annotate(
+        **{f"{line.key}_score": Subquery(current_judgements(line).values("score")[:1]) for line in lines}
+    )
+
+
+def has_current_grade(line, grade=None):
+    """True for a council (annotated by with_latest_inspection()) whose latest full inspection gave a grade
+    in `line`; `grade` names it."""
+    judgements = current_judgements(line)
+    return Exists(judgements.filter(grade=grade) if grade else judgements)
+
+
+def has_current_change(line, change):
+    """True for a council (annotated by with_latest_inspection()) whose current grade in `line` made
+    `change` (GradeChange) from the previous grade in that line (rule 4)."""
+    earlier = counted_judgements().filter(
+        inspection__council_id=OuterRef("inspection__council_id"),
+        inspection__start_date__lt=OuterRef("inspection_start_date"),
+        area__in=line.areas,
+    )
+    previous_score = Subquery(_newest_first(earlier.annotate(score=grade_score_expression("grade"))).values("score")[:1])
+    current = current_judgements(line).annotate(previous_score=previous_score)
+    conditions = {
+        GradeChange.FIRST: Q(previous_score__isnull=True),
+        GradeChange.IMPROVED: Q(previous_score__gt=F("score")),
+        GradeChange.DECLINED: Q(previous_score__lt=F("score")),
+        GradeChange.UNCHANGED: Q(previous_score=F("score")),
+    }
+    return Exists(current.filter(conditions[change]))
+
+
 def with_latest_grades(councils, lines=(OVERALL,)):
     """Annotate councils with their latest full inspection and, for each line, rule 5's figures.
 
@@ -444,14 +560,7 @@ def with_latest_grades(councils, lines=(OVERALL,)):
       _last_area, _last_inspection_id, _last_date, _last_date_precision.
     Correlated subqueries, each read once per council: one query for any number of councils.
     """
-    full = full_inspections_of("pk")
-    councils = councils.annotate(
-        latest_inspection_id=Subquery(full.values("pk")[:1]),
-        latest_inspection_date=Subquery(full.values("placed_on")[:1]),
-        latest_inspection_date_precision=Subquery(full.values("date_precision")[:1]),
-        latest_inspection_type=Subquery(full.values("event_type")[:1]),
-        latest_inspection_framework=Subquery(full.values("framework")[:1]),
-    )
+    councils = with_latest_inspection(councils)
     for line in lines:
         prefix = line.key
         in_line = line_judgements(line)
@@ -503,8 +612,9 @@ def with_latest_grades(councils, lines=(OVERALL,)):
 
 
 @dataclass(frozen=True)
-class AnnotatedLatestGrade:
-    """A line's figures read from a council annotated by with_latest_grades(): LatestGrade's, in SQL's shape."""
+class LatestGradeFigures:
+    """A line's figures as plain values: LatestGrade's, read from a council annotated by with_latest_grades()
+    (annotated_latest_grades) or taken from a LatestGrade to keep in a cache (of)."""
 
     line: Line
     status: str | None
@@ -523,9 +633,18 @@ class AnnotatedLatestGrade:
     last_date_precision: str | None
     status_words: str
 
+    FIGURES = (
+        "status", "grade", "area", "inspection_id", "date", "date_precision", "previous_grade", "previous_date",
+        "change", "last_grade", "last_area", "last_inspection_id", "last_date", "last_date_precision", "status_words",
+    )  # fmt: skip
+
+    @classmethod
+    def of(cls, entry):
+        return cls(line=entry.line, **{name: getattr(entry, name) for name in cls.FIGURES})
+
 
 def annotated_latest_grades(council, lines=COUNCIL_LINES):
-    """[AnnotatedLatestGrade] for `lines` of a council annotated by with_latest_grades(..., lines)."""
+    """[LatestGradeFigures] for `lines` of a council annotated by with_latest_grades(..., lines)."""
     result = []
     for line in lines:
         def value(name, key=line.key):
@@ -533,7 +652,7 @@ def annotated_latest_grades(council, lines=COUNCIL_LINES):
 
         status = value("status")
         result.append(
-            AnnotatedLatestGrade(
+            LatestGradeFigures(
                 line=line,
                 status=status,
                 **{

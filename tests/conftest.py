@@ -241,6 +241,13 @@ def assert_no_axe_violations():
 
 
 @pytest.fixture(autouse=True)
+def _no_request_limit(settings):
+    """Every request of the test client comes from one address, far faster than a reader's: the limit per
+    address (API_THROTTLE_RATE, dashboard/throttling.py) is off unless a test sets it."""
+    settings.API_THROTTLE_RATE = "off"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached national aggregates of one test's data (keyed by
     a data version that is rolled back with it) must not meet another test's."""

@@ -124,7 +124,7 @@ class LatestGradeSerializer(serializers.Serializer):
 
 
 def latest_grade(entry):
-    """An AnnotatedLatestGrade as the API gives it."""
+    """A line's current grade (grades.LatestGrade or LatestGradeFigures) as the API gives it."""
     return {
         "line": entry.line.key,
         "line_label": entry.line.label,
@@ -154,7 +154,8 @@ def latest_grade(entry):
 
 
 class CouncilSerializer(CouncilRefSerializer):
-    """A council; its queryset is annotated by grades.with_latest_grades(lines=grades.COUNCIL_LINES)."""
+    """A council annotated by grades.with_latest_inspection(); its current grades come in the context
+    ("latest_grades": grades.latest_grades_of() for the councils answered)."""
 
     region = serializers.CharField(source="region.name", allow_null=True, default=None)
     region_code = serializers.CharField(source="region.code", allow_null=True, default=None)
@@ -189,7 +190,8 @@ class CouncilSerializer(CouncilRefSerializer):
 
     @extend_schema_field(LatestGradeSerializer(many=True))
     def get_latest_grades(self, council):
-        return LatestGradeSerializer([latest_grade(entry) for entry in grades.annotated_latest_grades(council)], many=True).data
+        latest = self.context["latest_grades"][council.pk]
+        return LatestGradeSerializer([latest_grade(entry) for entry in latest], many=True).data
 
 
 class InspectionJudgementSerializer(serializers.ModelSerializer):

@@ -51,7 +51,15 @@ class CouncilViewSet(mixins.RetrieveModelMixin, ReadOnlyList):
     not_found = "There is no council with that identifier."
 
     def get_queryset(self):
-        return grades.with_latest_grades(Council.objects.select_related("region"), lines=grades.COUNCIL_LINES)
+        # What the filters and sorts read; each answered council's grades come from grades.latest_grades_of().
+        return grades.with_current_scores(grades.with_latest_inspection(Council.objects.select_related("region")))
+
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            councils = list(args[0]) if kwargs.get("many") else [args[0]]
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["latest_grades"] = grades.latest_grades_of(councils)
+        return super().get_serializer(*args, **kwargs)
 
 
 @extend_schema_view(

@@ -17,14 +17,16 @@ pytestmark = pytest.mark.django_db
 
 # The most queries each page may run (the tests below show where each comes from). Every public page
 # first reads the data version (dashboard/page_cache.py); a page stored for that version costs nothing more.
-OVERVIEW = 13  # the data version, then (when not cached for this version) the version again for the
-# aggregates, the version and current grades per council (national, shared with the map's default area),
+OVERVIEW = 15  # the data version, then (when not cached for this version) the version again for the
+# aggregates, the version and current grades per council (its councils, their full inspections and those
+# inspections' judgements: national, shared with the map's default area),
 # grade transitions, activity per year, the count of inspections and visits, recent events + judgements;
 # the version again for the map's default area (cached) and for the map, its councils with their
 # current grades in the chosen area and their boundary codes
 STORED = 1  # the data version: the rendered page comes from the cache
-COUNCIL_LIST = 9  # the data version, regions for the filter, count, a page of councils with their current
-# grades, a region by code; the version and current grades per council for the map's default area
+COUNCIL_LIST = 13  # the data version, regions for the filter, count, a page of councils, their full
+# inspections and those inspections' judgements (current grades), a region by code; the version and current
+# grades per council for the map's default area (councils, full inspections, judgements)
 # (national, cached); the version again for the map (cached apart from the page), its councils with
 # their current grades in the chosen area and their boundary codes
 COUNCIL_PAGE = 12  # the data version, council, successors, predecessors, events + judgements + findings +

@@ -6,7 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.validation import validate_schema
 
-from dashboard.api.throttling import ClientAddressThrottle
+from django.core.cache import caches
+
+from dashboard import throttling
 from inspections.filtersets import CouncilFilterSet, FindingFilterSet, InspectionFilterSet, JudgementFilterSet, KeyFigureFilterSet
 from tests.dashboard.api.conftest import walk
 from tests.dashboard.conftest import build_history, settings_in_a_new_process
@@ -60,8 +62,8 @@ def test_the_documentation_page_needs_nothing_from_outside(client):
 
 
 @pytest.fixture
-def three_a_minute(monkeypatch):
-    monkeypatch.setattr(ClientAddressThrottle, "THROTTLE_RATES", {"api": "3/minute"})
+def three_a_minute(settings):
+    settings.API_THROTTLE_RATE = "3/minute"
 
 
 def test_an_address_that_asks_too_often_is_told_when_to_come_back(client, record, three_a_minute):
@@ -89,15 +91,55 @@ def test_behind_a_proxy_the_clients_own_address_is_counted(client, record, three
     assert client.get("/api/findings/?year=2020", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 200
 
 
-THROTTLE_RATES = "settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']"
-
-
 def test_the_rate_is_configured_and_checked_at_start():
-    assert settings_in_a_new_process(THROTTLE_RATES, API_THROTTLE_RATE="30/hour").stdout.strip() == "{'api': '30/hour'}"
-    assert settings_in_a_new_process(THROTTLE_RATES, API_THROTTLE_RATE="off").stdout.strip() == "{'api': None}"
-    wrong = settings_in_a_new_process(THROTTLE_RATES, API_THROTTLE_RATE="lots")
+    rate = "settings.API_THROTTLE_RATE"
+    assert settings_in_a_new_process(rate, API_THROTTLE_RATE="30/hour").stdout.strip() == "30/hour"
+    assert settings_in_a_new_process(rate, API_THROTTLE_RATE="off").stdout.strip() == "off"
+    wrong = settings_in_a_new_process(rate, API_THROTTLE_RATE="lots")
     assert wrong.returncode != 0
     assert "API_THROTTLE_RATE must be a number of requests per second, minute, hour or day" in wrong.stderr
+
+
+def test_a_crowd_of_addresses_evicts_neither_the_counts_nor_the_aggregates(client, record, three_a_minute):
+    """The counts have a store of their own: a crowd of other addresses, each asking for something not
+    stored, neither frees a throttled address nor pushes the national aggregates out of theirs (an
+    in-memory cache keeps 300 entries unless told otherwise)."""
+    client.get("/")  # the overview's aggregates, computed and cached
+    aggregates = len(caches["default"]._cache)
+    for year in (2017, 2018, 2019):
+        client.get(f"/api/findings/?year={year}", REMOTE_ADDR="203.0.113.9")
+    for number in range(400):
+        address = f"198.18.{number // 250}.{number % 250}"
+        assert client.get(f"/api/councils/crowd-{number}/", REMOTE_ADDR=address).status_code == 404
+    assert client.get("/api/findings/?year=2020", REMOTE_ADDR="203.0.113.9").status_code == 429
+    assert len(caches["default"]._cache) >= aggregates
+    assert len(caches["throttle"]._cache) >= 401
+
+
+def test_pages_an_address_makes_us_render_count_against_the_same_limit(client, record, three_a_minute):
+    """Made-up query strings cannot render pages without end (nor fill the page cache); a stored page is
+    always served, and the API and the pages share one count."""
+    address = {"REMOTE_ADDR": "203.0.113.20"}
+    assert client.get("/councils/", **address).status_code == 200
+    assert client.get("/councils/?q=a", **address).status_code == 200
+    assert client.get("/api/findings/?year=2017", **address).status_code == 200
+    refused = client.get("/councils/?q=b", **address)
+    assert refused.status_code == 429
+    wait = int(refused["Retry-After"])
+    assert 0 < wait <= 60 and f"Try again in {wait} second" in refused.content.decode()
+    assert client.get("/api/findings/?year=2018", **address).status_code == 429
+    # What is stored is served; another address is not held back.
+    assert client.get("/councils/?q=a", **address).status_code == 200
+    assert client.get("/api/findings/?year=2017", **address).status_code == 200
+    assert client.get("/councils/?q=b", REMOTE_ADDR="203.0.113.21").status_code == 200
+
+
+def test_the_counts_are_kept_apart_and_shared_with_cache_url():
+    assert throttling.ClientAddressThrottle().cache is caches["throttle"]
+    shared = settings_in_a_new_process("settings.CACHES['throttle']", CACHE_URL="redis://127.0.0.1:6379/0").stdout
+    assert "RedisCache" in shared and "'KEY_PREFIX': 'throttle'" in shared
+    local = settings_in_a_new_process("settings.CACHES['throttle']['OPTIONS']", THROTTLE_ENTRIES="5000").stdout
+    assert local.strip() == "{'MAX_ENTRIES': 5000}"
 
 
 # -- CORS ------------------------------------------------------------------------------------------------
@@ -154,12 +196,12 @@ def test_later_pages_are_not_stored_but_are_conditional(client, record):
 
 LIST_QUERIES = {
     # the data version, the rows, then one per prefetched relation
-    "/api/councils/": 2,
+    "/api/councils/": 4,  # their full inspections and those inspections' judgements (current grades)
     "/api/inspections/": 4,  # judgements, sources
     "/api/judgements/": 2,
     "/api/findings/": 2,
     "/api/key-figures/": 3,  # the other sources of each figure
-    "/api/councils/tower-hamlets/": 2,
+    "/api/councils/tower-hamlets/": 4,
 }
 
 
