@@ -994,7 +994,7 @@ def points_under(lines, heading, kind, area, contents):
             break
         if found := findings_heading(line):
             if (found[0] == STRENGTH) != (kind == STRENGTH):
-                break
+                break  # strengths after things to improve, or the other way round: a list with its own markers
             if found[0] == current_kind and index > heading + 1 and items and top is not NUMBER:
                 break  # the next list of the kind being read: a block of its own
             current_kind = found[0]
