@@ -39,6 +39,7 @@ SMOKE_RUNS = {
     ],  # fmt: skip
     "archive_build_speed.py": lambda tmp: ["fixtures/reports", "--output", str(tmp / "archive.jsonl")],
     "archive_accuracy.py": lambda tmp: ["--archive", str(tmp / "archive.jsonl"), "--pdfs", "fixtures/reports", "--sample", "2"],
+    "findings_accuracy.py": lambda tmp: ["--archive", str(tmp / "archive.jsonl"), "--pdfs", "fixtures/reports", "--workers", "1"],
     "report_accuracy.py": lambda tmp: [],
 }
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from django.core import signing
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Exists, Min, OuterRef, Prefetch, Value
+from django.db.models.functions import Coalesce
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -20,8 +21,8 @@ from councils.models import Council
 from inspections import grades, national_cache, schedule
 from inspections.filtering import errors_as_list
 from inspections.filtersets import CouncilFilterSet, FindingFilterSet
-from inspections.frameworks import Area, EventType, area_wording, not_judged_words
-from inspections.models import Disagreement, Finding, Inspection, KeyFigure, Source
+from inspections.frameworks import GRADED_EVENT_TYPES, Area, EventType, Framework, area_wording, not_judged_words
+from inspections.models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Origin, Source
 
 from . import charts, maps
 from .forms_ui import govuk_filter_form
@@ -369,16 +370,82 @@ def inspection_detail(request, pk):
 
 # -- Coverage ----------------------------------------------------------------------------------------
 
-COVERAGE_COLUMNS = (
-    ("events", "Events"),
-    ("dated", "Dated"),
-    ("graded", "Graded"),
-    ("with_findings", "With findings"),
-    ("from_statistics", "Official statistics"),
-    ("from_reports", "Reports"),
-    ("from_datasets", "History file"),
+# What the record holds of each group of events (short labels, so the tables fit a phone's width), and which
+# kinds of source they draw on (one small table of totals).
+COVERAGE_COUNTS = (("events", "Events"), ("dated", "Dated"), ("graded", "Graded"), ("with_findings", "Findings"))
+COUNCIL_COUNTS = tuple(column for column in COVERAGE_COUNTS if column[0] != "dated")  # a council's name is wider
+COVERAGE_SOURCES = (
+    ("from_statistics", "Ofsted's official statistics"),
+    ("from_reports", "Ofsted's reports"),
+    ("from_datasets", "The history of published reports"),
     ("by_hand", "Our editors"),
 )
+
+
+VISITS = (EventType.FOCUSED_VISIT, EventType.MONITORING_VISIT)
+
+
+def record_limits():
+    """What the record holds and what it lacks, read from the record itself in three queries.
+
+    Graded inspections: the first a national source grades (Ofsted's statistics or a report read from the
+    national archive), and the councils whose graded record starts earlier (entered by hand). Visits: the span
+    the official statistics give, and the councils with visits outside it. Former councils: those the record
+    holds no inspection of under the single inspection framework (2013-18), whose reports the archive lacks.
+    """
+    published = Inspection.objects.published()
+    graded_from = (
+        Judgement.objects.filter(
+            inspection__status=Inspection.Status.PUBLISHED,
+            source__kind__in=(Source.Kind.OFSTED_STATISTICS, Source.Kind.OFSTED_REPORT),
+        )
+        .exclude(inspection__origin=Origin.MANUAL)
+        .aggregate(first=Min("inspection__start_date"))["first"]
+    )
+    events = (
+        published.filter(event_type__in=(*VISITS, *GRADED_EVENT_TYPES))
+        .annotate(
+            placed_on=Coalesce("start_date", "published_date"),
+            official=Exists(Source.objects.filter(inspections=OuterRef("pk"), kind=Source.Kind.OFSTED_STATISTICS)),
+            graded=Exists(Judgement.objects.filter(inspection=OuterRef("pk"))),
+        )
+        .values_list("council__name", "event_type", "placed_on", "official", "graded")
+    )
+    visits, earlier = [], set()
+    for council, event_type, placed_on, official, graded in events:
+        if event_type in VISITS:
+            visits.append((council, placed_on, official))
+        elif graded and placed_on and graded_from and placed_on < graded_from:
+            earlier.add(council)
+    official_dates = [placed_on for _, placed_on, official in visits if official and placed_on]
+    first, last = (min(official_dates), max(official_dates)) if official_dates else (None, None)
+    visits_elsewhere = {
+        council
+        for council, placed_on, official in visits
+        if not official and (first is None or placed_on is None or not first <= placed_on <= last)
+    }
+    graded_since = (
+        Exists(published.graded().filter(council=OuterRef("pk"), start_date__gte=graded_from))
+        if graded_from
+        else Value(False)
+    )
+    councils = list(
+        Council.objects.annotate(
+            graded_since=graded_since,
+            sif=Exists(published.filter(council=OuterRef("pk"), framework=Framework.SIF)),
+        ).values_list("name", "is_current", "graded_since", "sif")
+    )
+    return {
+        "graded_from": graded_from,
+        "graded_councils": sum(1 for _, current, graded, _ in councils if current and graded),
+        "current_councils": sum(1 for _, current, _, _ in councils if current),
+        "graded_earlier": sorted(earlier),
+        "visits_from": first,
+        "visits_to": last,
+        "official_visits": len(official_dates),
+        "visits_elsewhere": sorted(visits_elsewhere),
+        "former_without_sif": sorted(name for name, current, _, sif in councils if not current and not sif),
+    }
 
 
 def coverage_data():
@@ -389,15 +456,18 @@ def coverage_data():
     by_year.sort(key=lambda row: (row["year"] is None, row["year"] or 0, row["event_type"]))
     by_council = list(published.coverage("council__slug", "council__name"))
     by_council.sort(key=lambda row: row["council__name"])
-    for row in (*by_year, *by_council):
-        row["cells"] = [(label, row[key]) for key, label in COVERAGE_COLUMNS]
-    return {"by_year": by_year, "by_council": by_council}
+    for row in by_year:
+        row["counts"] = [(label, row[key]) for key, label in COVERAGE_COUNTS]
+    for row in by_council:
+        row["counts"] = [(label, row[key]) for key, label in COUNCIL_COUNTS]
+    by_source = [(label, sum(row[key] for row in by_year)) for key, label in COVERAGE_SOURCES]
+    return {"by_year": by_year, "by_council": by_council, "by_source": by_source, "limits": record_limits()}
 
 
 def coverage(request):
     # National counts: computed once per data version, like the overview's.
     context = national_cache.cached("coverage", coverage_data)
-    return render(request, "dashboard/coverage.html", {**context, "columns": COVERAGE_COLUMNS})
+    return render(request, "dashboard/coverage.html", {**context, "counts": COVERAGE_COUNTS, "council_counts": COUNCIL_COUNTS})
 
 
 # -- Findings search ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from councils.lookup import CouncilIndex
 from ..frameworks import EventType, Framework
 from ..models import Source
 from .files import ImportFileError, ImportSummary, Progress, parse_date, read_csv_table
-from .inspection_writer import InspectionRecord, InspectionWriter
+from .inspection_writer import InspectionRecord, InspectionWriter, person_name
 from .ofsted_wording import parse_event_type
 from .ofsted_wording import parse_grades as _parse_grades
 from .provenance import source_for_file
@@ -102,7 +102,7 @@ def _record(line, row, councils, summary):
         start_date=start,
         end_date=end,
         published_date=published,
-        lead_inspector=_text(row.get("inspector_name")),
+        lead_inspector=person_name(row.get("inspector_name")),
         report_url=link if link.startswith(("http://", "https://")) else "",
         grades=grades,
         where=where,

@@ -91,6 +91,12 @@ def _comparable(text):
     return " ".join(re.sub(r"[^\w\s/:]", " ", text).split()).casefold()
 
 
+def person_name(text):
+    """A person's name as a file gives it, but for spacing: runs of spaces, and the spaces a machine reading put
+    beside a hyphen ("Paula Thomson -Jones" is "Paula Thomson-Jones"). Letters and their case stay as given."""
+    return re.sub(r"(?<=\w) ?- ?(?=\w)", "-", " ".join(str(text or "").split()))
+
+
 def _same_text(a, b):
     """Equal but for case, accents, punctuation and spacing ("A. Inspector" = "a inspector")."""
     return _comparable(a) == _comparable(b)
@@ -359,7 +365,11 @@ class InspectionWriter:
             return  # the official statistics give no end date, lead inspector or report
         for name in self.OTHER_FIELDS:
             new, old = getattr(record, name), getattr(inspection, name)
-            if new in (None, "") or new == old or (isinstance(old, str) and old and _same_text(old, new)):
+            if new in (None, "") or new == old:
+                continue
+            # A name is shown as printed: spelt differently ("Jenny-Ellen", "Jenny-ellen"), the better source's
+            # spelling stands and the other is kept as a disagreement.
+            if name != "lead_inspector" and isinstance(old, str) and old and _same_text(old, new):
                 continue
             if self._outranked(held, record, name, old, new):
                 continue

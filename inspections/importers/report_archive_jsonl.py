@@ -25,7 +25,7 @@ from councils.lookup import CouncilIndex
 from ..frameworks import Area, EventType, Framework, Grade
 from ..models import Finding, Origin, Source
 from .files import ImportFileError, ImportSummary, Progress, check_file, parse_date
-from .inspection_writer import InspectionRecord, InspectionWriter
+from .inspection_writer import InspectionRecord, InspectionWriter, person_name
 from .provenance import IMPORT_CHANGE_REASON
 
 REQUIRED_KEYS = ("path", "sha256", "status")
@@ -148,7 +148,7 @@ def _record(number, record, councils, summary, sources):
             start_date=start,
             end_date=end if start else None,
             published_date=published,
-            lead_inspector=_text(record.get("lead_inspector")),
+            lead_inspector=person_name(record.get("lead_inspector")),
             report_url=url,
             judgements=_judgements(record, summary, where),
             where=where,

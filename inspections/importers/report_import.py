@@ -279,6 +279,7 @@ def known_span(inspection):
 FINDING_KINDS = (
     (Finding.Kind.WHAT_NEEDS_TO_IMPROVE, "points to improve"),
     (Finding.Kind.AREA_FOR_PRIORITY_ACTION, "areas for priority action"),
+    (Finding.Kind.STRENGTH, "strengths"),
 )
 
 

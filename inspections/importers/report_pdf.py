@@ -33,12 +33,14 @@ class ReportError(Exception):
 
 WHAT_NEEDS_TO_IMPROVE = "what_needs_to_improve"  # the values of Finding.Kind, which this module may not import
 AREA_FOR_PRIORITY_ACTION = "area_for_priority_action"
+STRENGTH = "strength"
 
 
 @dataclass(frozen=True)
 class ImprovementPoint:
-    """One point under "What needs to improve" (ILACS), "Recommendations" or "Areas for improvement" (SIF), or
-    under "Priority and immediate action" / "Areas for priority action" (kind AREA_FOR_PRIORITY_ACTION)."""
+    """One point under "What needs to improve" (ILACS), "Recommendations" or "Areas for improvement" (SIF), under
+    "Priority and immediate action" / "Areas for priority action" (kind AREA_FOR_PRIORITY_ACTION), or under "The
+    local authority has the following strengths" / "The LSCB's strengths" (SIF, kind STRENGTH)."""
 
     text: str
     area: str = ""  # an Area value where the report ties the point to one (the LSCB's recommendations)
@@ -178,7 +180,10 @@ def read_pages(source):
         raise ReportError("The PDF has no text to read (perhaps it is a scan): import the report Ofsted published.")
     running = running_lines(pages)
     # Page 1 has no running header, and its title may read exactly like the header of the pages after it.
-    return [strip_footnotes(strip_furniture(page, running if number else set())) for number, page in enumerate(pages)]
+    return [
+        split_glued_headings(strip_footnotes(strip_furniture(page, running if number else set())))
+        for number, page in enumerate(pages)
+    ]
 
 
 def read_bytes(source):
@@ -375,6 +380,21 @@ def strip_footnotes(page):
         if match and re.search(rf"[A-Za-z?)’'.,]{match[1]}(?!\d)", above):
             return page[:index]
     return page
+
+
+def split_glued_headings(page):
+    """A findings heading that a PDF's text runs onto the end of the line above ("...missing from home and care.
+    Areas for improvement", Calderdale 2015) goes on a line of its own, once where the page prints it again below."""
+    lines = []
+    for index, line in enumerate(page):
+        glued = re.match(r"(.*[.?])\s+([A-Z][^.?]{5,80})$", line)
+        if glued and findings_heading(glued[2]):
+            lines.append(glued[1])
+            if index + 1 < len(page) and page[index + 1] == glued[2]:
+                continue
+            line = glued[2]
+        lines.append(line)
+    return lines
 
 
 def join_lines(lines):
@@ -835,7 +855,6 @@ MARKERS = (NUMBER, BULLET, SUB_BULLET)
 SECTION_ENDS = re.compile(
     r"^(?:The experiences and progress|The impact of leaders|Overall effectiveness|Information about"
     r"|Summary for children|Inspection findings|Executive summary|Summary of findings"
-    r"|The local authority[’']s strengths"
     r"|Progress since the last inspection|Inspection judgements? about|What the inspection judgements mean"
     r"|The inspection team|Review of the effectiveness)"
     rf"|:\s*(?i:{GRADE})\s*$",
@@ -847,7 +866,9 @@ NEXT_SECTION = re.compile(
 )
 # The headings Ofsted has put findings under, in any case, with a trailing "?", colon or footnote marker: ILACS
 # "What needs to improve"; SIF "What does the local authority (the LSCB) need to improve?", "Recommendations",
-# "Areas for improvement"; and "Priority and immediate action" / "Areas for priority action".
+# "Areas for improvement"; "Priority and immediate action" / "Areas for priority action"; and SIF's strengths, "The
+# local authority has the following strengths" / "The local authority's strengths" / "The LSCB's strengths".
+# "Key strengths and weaknesses of the LSCB" heads a discussion of both, not a list of strengths: it is no heading.
 FINDINGS_HEADINGS = (
     (
         r"what needs to improve(?: in this local authority)?|what does the (?P<who>[\w ]{2,40}?) need to improve"
@@ -855,6 +876,15 @@ FINDINGS_HEADINGS = (
         WHAT_NEEDS_TO_IMPROVE,
     ),
     (r"priority and immediate action|areas? for priority action|immediate action|priority actions?", AREA_FOR_PRIORITY_ACTION),
+    (r"the (?P<who>[\w ]{2,40}?)(?:[’'`]s strengths| has the following strengths)", STRENGTH),
+)
+# What a report prints under a heading when it has nothing to list there: "The inspection did not find any areas
+# for priority and immediate action.", "There are no areas of priority action.", "No areas were identified for
+# immediate improvement." It says the list is empty; it is no finding.
+NONE_STATEMENT = re.compile(
+    r"(?:The inspection did not (?:find|identify)|There (?:are|were) no|No)\b[^.]{0,60}?"
+    r"\b(?:areas?|recommendations?|actions?|priorit\w*)\b[^.]{0,60}\.?",
+    re.I,
 )
 LSCB_MARKER = re.compile(
     r"^(?:Section \d+:\s*)?(?:The\s+)?(?:effectiveness\s+of\s+(?:the\s+)?)?(?:[A-Z][\w’'-]*\s+){0,3}?"
@@ -898,11 +928,12 @@ def improvement_points(framework, lines):
         )
         area = Area.LSCB if lscb else ""
         block, end = points_under(lines, index, kind, area, contents)
-        # A report lists the council's points once and the board's once; a heading further on (a stray
-        # "Recommendations" left in a later page's text) would read the findings' prose as points.
-        if block and area not in listed:
+        # A report lists the council's points once and the board's once (and the strengths of each once); a
+        # heading further on (a stray "Recommendations" left in a later page's text) would read the findings'
+        # prose as points.
+        if block and (area, kind == STRENGTH) not in listed:
             points += block
-            listed.add(area)
+            listed.add((area, kind == STRENGTH))
         previous_end = index = max(end, index + 1)
     return points
 
@@ -925,16 +956,25 @@ def heading_key(text):
 def ends_section(line, contents):
     if SECTION_ENDS.search(line):
         return True
-    return bool(contents and len(line) < 100 and heading_key(line) in contents[2] and not findings_heading(line))
+    # A heading starts with a capital: a wrapped line "recommendations." ends a sentence (Milton Keynes 2016).
+    return bool(
+        contents
+        and len(line) < 100
+        and line[:1].isupper()
+        and heading_key(line) in contents[2]
+        and not findings_heading(line)
+    )
 
 
 def points_under(lines, heading, kind, area, contents):
     """The points under one heading, and the index of the line after them.
 
     The first kind of marker used is the points'; the next kind down marks sub-points: numbered points have
-    bulleted sub-points (SIF), bulleted points have dashed ones (ILACS). In a numbered list a short line between
-    points is a sub-heading: "Areas for improvement" or "Priority and immediate action" changes the points' kind,
-    an area's name ties the points below it to that area.
+    bulleted sub-points (SIF), bulleted points have dashed ones (ILACS). In a numbered list a line between points
+    that is no sentence is a sub-heading: "Areas for improvement" or "Priority and immediate action" changes the
+    points' kind, an area's name ties the points below it to that area. A heading of strengths ends a list of
+    things to improve, and the other way round: each is a block of its own. A statement that there is nothing to
+    list ("The inspection did not find any areas for priority and immediate action.") is no point.
     """
     limit = min(len(lines), heading + 160)
     top = None
@@ -953,31 +993,38 @@ def points_under(lines, heading, kind, area, contents):
         if ends_section(line, contents):
             break
         if found := findings_heading(line):
-            if found[0] == kind and index > heading + 1 and items and top is not NUMBER:
-                break  # the next list of the same kind: a block of its own
+            if (found[0] == STRENGTH) != (kind == STRENGTH):
+                break  # strengths after things to improve, or the other way round: a list with its own markers
+            if found[0] == current_kind and index > heading + 1 and items and top is not NUMBER:
+                break  # the next list of the kind being read: a block of its own
             current_kind = found[0]
             index += 1
             continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
         if top is not None and (match := top.match(line)):
-            items.append(([[line[match.end() :]]], current_kind, current_area, lines.page_of(index)))
+            items.append(([[line[match.end() :]]], current_kind, current_area, [lines.page_of(index)]))
         elif sub and (match := sub.match(line)) and items:
             items[-1][0].append([line[match.end() :]])
-        elif items and looks_like_heading(items[-1][0][-1][-1], line):
-            if top is not NUMBER or NEXT_SECTION.search(line):
+            items[-1][3].append(lines.page_of(index))
+        elif items and looks_like_heading(items[-1][0][-1][-1], line, following):
+            # A sub-heading goes on to more points: in a numbered list, or straight to the next bullet (Hull's
+            # LSCB, 2015: "Practice and policy"). Else it starts what follows the list.
+            if NEXT_SECTION.search(line) or not (top is NUMBER or top.match(following)):
                 break
             current_area = sub_heading_area(line, area)
         elif items:
             items[-1][0][-1].append(line)
         elif top is None:
-            items.append(([[line]], current_kind, current_area, lines.page_of(index)))
+            items.append(([[line]], current_kind, current_area, [lines.page_of(index)]))
         index += 1
     if top is None and items:  # no markers: the one item holds every line, a point to each sentence-ending line
         (own,), point_kind, point_area, _ = items[0]
         items = regroup_pages([(parts, point_kind, point_area) for parts in paragraphs(own)], lines, heading)
     points = []
-    for parts, point_kind, point_area, page in items:
-        if text := point_text(parts):
-            points.append(ImprovementPoint(text, point_area, point_kind, page))
+    for parts, point_kind, point_area, pages in points_of_themes(items):
+        text = point_text(parts)
+        if text and not NONE_STATEMENT.fullmatch(text):
+            points.append(ImprovementPoint(text, point_area, point_kind, pages[0]))
     return points, index
 
 
@@ -987,9 +1034,22 @@ def regroup_pages(items, lines, heading):
     for parts, kind, area in items:
         first = parts[0][0]
         found = next((i for i in range(search_from, len(lines)) if lines[i] == first), search_from)
-        placed.append((parts, kind, area, lines.page_of(found)))
+        placed.append((parts, kind, area, [lines.page_of(found)]))
         search_from = found + 1
     return placed
+
+
+def points_of_themes(items):
+    """A numbered line that only names a theme ("1. Quality and effectiveness of practice", Slough 2016), with
+    bulleted sentences under it, heads those sentences: each is a point of its own, on its own page. A numbered
+    point that introduces its sub-points ("Improve ... by ensuring that:") keeps them."""
+    for parts, kind, area, pages in items:
+        own, *subs = parts
+        names_a_theme = len(own) == 1 and len(own[0]) < 100 and not re.search(r"[.,;:]$", own[0])
+        if subs and names_a_theme and all(SENTENCE_END.search(sub[-1]) for sub in subs):
+            yield from (([sub], kind, area, [page]) for sub, page in zip(subs, pages[1:]))
+        else:
+            yield parts, kind, area, pages
 
 
 def sub_heading_area(line, block_area):
@@ -1000,11 +1060,15 @@ def sub_heading_area(line, block_area):
     return area_of(match) if match else ""
 
 
-def looks_like_heading(previous, line):
-    if BULLET.match(line) or NUMBER.match(line) or SUB_BULLET.match(line):
+def looks_like_heading(previous, line, following):
+    """A line after a finished sentence that is no sentence itself: short, or followed at once by the next point
+    ("Enable looked after children and young people to live in permanent homes", Rotherham 2014)."""
+    if any(marker.match(line) for marker in MARKERS):
         return False
     ends_sentence = re.search(r"[.)]$", previous)
-    return bool(ends_sentence and len(line) < 60 and line[:1].isupper() and not re.search(r"[.,;:)]$", line))
+    if not (ends_sentence and line[:1].isupper() and not re.search(r"[.,;:)]$", line)):
+        return False
+    return len(line) < 60 or any(marker.match(following) for marker in MARKERS)
 
 
 def paragraphs(section):
@@ -1020,13 +1084,13 @@ def paragraphs(section):
 
 
 def point_text(item):
+    """A point's words as printed; sub-points follow it, parted by "; " where the report prints neither
+    punctuation nor "and"/"or" between them (it lists them on lines of their own)."""
     own, *subs = item
     text = join_lines(own)
-    if subs:
-        listed = [re.sub(r"[;,]?\s*(?:\b(?:and|or))?$", "", join_lines(sub)).strip() for sub in subs]
-        text = f"{text} {'; '.join(part for part in listed if part)}"
-        if not text.endswith("."):
-            text += "."
+    for sub in subs:
+        separator = " " if re.search(r"(?:[.,;:]|\b(?:and|or))$", text) else "; "
+        text = f"{text}{separator}{join_lines(sub)}"
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -33,8 +33,9 @@ COUNCIL_PAGE = 12  # the data version, council, successors, predecessors, events
 # sources, key figures, comparison councils, their full inspections + those inspections' judgements
 INSPECTION_PAGE = 8  # the data version, event, judgements, findings, sources, disagreements with their
 # sources, the council's events + their judgements
-COVERAGE = 4  # the data version, then (when not cached for this version) the version again for the
-# aggregates, counts by year and type, by council
+COVERAGE = 7  # the data version, then (when not cached for this version) the version again for the
+# aggregates, counts by year and type, by council; what the record lacks: the first nationally graded
+# inspection, the graded inspections and visits, the councils (current or former, graded since, with a SIF one)
 FINDINGS = 9  # the data version, count, page, per-year counts, regions and councils for the form, region
 # and council by code
 

@@ -75,11 +75,13 @@ def test_coverage_counts_events_dates_grades_findings_and_sources(client, sif):
     InspectionFactory(council=sif.council, event_type=EventType.FULL_INSPECTION, framework=Framework.SIF,
                       start_date=None, published_date=D(2014, 2, 1), origin=Origin.OFSTED_OUTCOMES)
     response = client.get(reverse("coverage"))
-    rows = {(row["year"], row["event_type"]): [n for _label, n in row["cells"]] for row in response.context["by_year"]}
-    # events, with dates, grades, findings; from statistics, reports, the history file, by hand
-    assert rows[(2014, "full_inspection")] == [2, 1, 1, 1, 0, 1, 1, 0]
+    rows = {(row["year"], row["event_type"]): [n for _label, n in row["counts"]] for row in response.context["by_year"]}
+    # events, with dates, grades, findings
+    assert rows[(2014, "full_inspection")] == [2, 1, 1, 1]
     council_row = next(row for row in response.context["by_council"] if row["council__slug"] == "birmingham")
-    assert [n for _label, n in council_row["cells"]] == [2, 1, 1, 1, 0, 1, 1, 0]
+    assert [n for _label, n in council_row["counts"]] == [2, 1, 1]  # events, graded, with findings
+    # events drawing on the official statistics, the reports, the history file, our editors
+    assert [n for _label, n in response.context["by_source"]] == [0, 1, 1, 0]
     html = response.content.decode()
     assert "What the record covers" in html and 'href="/councils/birmingham/"' in html
 

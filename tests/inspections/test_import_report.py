@@ -15,7 +15,7 @@ from councils.models import Council, CouncilAlias
 from inspections.frameworks import Area, EventType, Framework, Grade
 from inspections.importers import report_import
 from inspections.importers.report_import import find_council, import_report
-from inspections.importers.report_pdf import ReportError, parse_report
+from inspections.importers.report_pdf import STRENGTH, ImprovementPoint, ReportError, parse_report
 from inspections.management.commands.import_report import Command
 from inspections.models import Finding, Inspection, Judgement, Origin, Source
 
@@ -167,6 +167,19 @@ def test_a_report_on_an_unknown_council_is_refused():
     with pytest.raises(ReportError, match="No council"):
         import_report(REPORT_2019)
     assert saved_rows() == (0, 0, 0, 0)
+
+
+def test_the_strengths_a_sif_report_lists_are_saved_as_strengths(tower_hamlets, monkeypatch):
+    read = parse_report(REPORT_2017)
+    strength = ImprovementPoint("Partners work well together.", "", STRENGTH, 7)
+    monkeypatch.setattr(
+        report_import, "parse_report_bounded", lambda file: dataclasses.replace(read, findings=(*read.findings, strength))
+    )
+
+    inspection = import_report(REPORT_2017).inspection
+    assert list(inspection.findings.filter(kind=Finding.Kind.STRENGTH).values_list("text", "page")) == [
+        ("Partners work well together.", 7)
+    ]
 
 
 def test_a_judgement_the_framework_does_not_allow_is_refused_and_nothing_is_saved(tower_hamlets, monkeypatch):

@@ -12,7 +12,13 @@ from pypdf import PageObject, PdfReader
 
 from inspections.frameworks import Area, EventType, Framework, Grade
 from inspections.importers import report_pdf
-from inspections.importers.report_pdf import AREA_FOR_PRIORITY_ACTION, WHAT_NEEDS_TO_IMPROVE, ReportError, parse_report
+from inspections.importers.report_pdf import (
+    AREA_FOR_PRIORITY_ACTION,
+    STRENGTH,
+    WHAT_NEEDS_TO_IMPROVE,
+    ReportError,
+    parse_report,
+)
 
 from .test_report_pdf_parsing import TABLE_2024, ilacs_pdf, pdf_pages, refusal
 
@@ -93,6 +99,7 @@ def test_sif_report_of_2014_15_is_read_whole():
     assert [(point.kind, point.area, point.page) for point in report.findings] == [
         (AREA_FOR_PRIORITY_ACTION, "", 2),
         (WHAT_NEEDS_TO_IMPROVE, LEADERS, 2),
+        (STRENGTH, "", 2),
         (WHAT_NEEDS_TO_IMPROVE, Area.LSCB, 3),
     ]
     assert report.findings[1].text == "Ensure that managers oversee casework and that supervision is regular."
@@ -395,3 +402,198 @@ def sif_pdf_first_page():
         "The overall judgement is inadequate",
         *SIF_TABLE,
     )
+
+
+# Findings read whole and as what they are (SIF, 2013-18) -----------------------------------------------------------
+
+PRIORITY, IMPROVE = AREA_FOR_PRIORITY_ACTION, WHAT_NEEDS_TO_IMPROVE
+
+
+def sif_findings(*pages):
+    """(kind, area, page, text) of each finding of a SIF report whose pages after the first are these."""
+    report = parse_report(pdf_pages(sif_pdf_first_page(), *pages, ("Lead inspector: Jane Smith",)))
+    return [(point.kind, point.area, point.page, point.text) for point in report.findings]
+
+
+def test_strengths_are_kept_as_strengths_and_statements_of_none_are_no_findings():
+    # Barnsley 2014: the strengths follow the points to improve, over a page break; Blackpool 2014: the board's
+    # strengths; Portsmouth 2014: "No areas were identified for immediate improvement." numbered as a point.
+    council = (
+        "What does the local authority need to improve?",
+        "Priority and immediate action",
+        "The inspection did not find any areas for priority and immediate action.",
+        "Areas for improvement",
+        "10. Ensure that plans are clear.",
+        "11. Ensure that supervision is regular.",
+    )
+    strengths = (
+        "The local authority has the following strengths:",
+        "12. Social workers know the children well.",
+        "13. Managers in Anytown work hard to make sure",
+        "they know their services well.",
+        "Information about this inspection",
+        "Inspectors looked at the experiences of children.",
+    )
+    board = (
+        "Section 2: The effectiveness of the Local Safeguarding",
+        "Children Board",
+        "The effectiveness of the LSCB is good",
+        "What does the LSCB need to improve?",
+        "Priority and immediate action",
+        "136. No areas were identified for immediate improvement.",
+        "Areas for improvement",
+        "137. Evaluate the training the board provides.",
+        "The LSCB\u2019s strengths",
+        "138. The chair is well respected.",
+        "Inspection judgement about the LSCB",
+        "139. The board is well led.",
+    )
+    assert sif_findings(council, strengths, board) == [
+        (IMPROVE, "", 2, "Ensure that plans are clear."),
+        (IMPROVE, "", 2, "Ensure that supervision is regular."),
+        (STRENGTH, "", 3, "Social workers know the children well."),
+        (STRENGTH, "", 3, "Managers in Anytown work hard to make sure they know their services well."),
+        (IMPROVE, Area.LSCB, 4, "Evaluate the training the board provides."),
+        (STRENGTH, Area.LSCB, 4, "The chair is well respected."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "The inspection did not find any areas for priority and immediate action.",  # Hounslow 2014
+        "There are no areas of priority action.",  # Herefordshire 2014
+        "There are no areas for priority or immediate action.",  # Sheffield 2013
+        "No areas were identified for immediate improvement.",  # Portsmouth 2014
+    ],
+)
+def test_a_statement_that_there_is_nothing_to_list_is_no_finding(printed):
+    page = ("Areas for priority action", f"1. {printed}", "Areas for improvement", "2. Ensure that plans are clear.")
+    assert sif_findings(page) == [(IMPROVE, "", 2, "Ensure that plans are clear.")]
+
+
+def test_a_point_that_there_are_no_delays_is_a_finding():
+    page = ("Areas for improvement", "1. Ensure that there are no delays in adoption.")
+    assert sif_findings(page) == [(IMPROVE, "", 2, "Ensure that there are no delays in adoption.")]
+
+
+def test_a_heading_run_onto_the_line_above_is_no_part_of_the_point():
+    # Calderdale 2015 p4: the PDF's text ends a point "...missing from home and care. Areas for improvement".
+    page = (
+        "What does the local authority need to improve?",
+        "Priority and immediate action",
+        "3. Ensure that return interviews are offered when children are",
+        "missing from home and care. Areas for improvement",
+        "Areas for improvement",
+        "Leadership, management and governance",
+        "4. Ensure that managers oversee plans.",
+    )
+    assert sif_findings(page) == [
+        (PRIORITY, "", 2, "Ensure that return interviews are offered when children are missing from home and care."),
+        (IMPROVE, LEADERS, 2, "Ensure that managers oversee plans."),
+    ]
+
+
+def test_numbered_themes_head_their_bulleted_points():
+    # Slough 2016 pp9-10: four numbered themes, a bulleted recommendation each line starting with a bullet; Milton
+    # Keynes 2016: a numbered point that introduces its sub-points keeps them, every word as printed.
+    first = (
+        "Recommendations",
+        "1. Quality and effectiveness of practice",
+        "\u2022 Develop a multi-agency response to concerns",
+        "about children.",
+        "\u2022 Ensure that escalation processes are understood.",
+        "2. Oversight and scrutiny by senior and political leaders",
+        "\u2022 Prioritise a stable and skilled permanent workforce.",
+    )
+    second = (
+        "\u2022 Evaluate the quality of early help.",
+        "3. Improve services to care leavers by ensuring that:",
+        "\u2022 pathway plans are reviewed regularly and",
+        "\u2022 care leavers are aware of their rights",
+        "\u2022 personal advisers are trained.",
+        "Summary for children and young people",
+    )
+    assert sif_findings(first, second) == [
+        (IMPROVE, "", 2, "Develop a multi-agency response to concerns about children."),
+        (IMPROVE, "", 2, "Ensure that escalation processes are understood."),
+        (IMPROVE, "", 2, "Prioritise a stable and skilled permanent workforce."),
+        (IMPROVE, "", 3, "Evaluate the quality of early help."),
+        (
+            IMPROVE,
+            "",
+            3,
+            "Improve services to care leavers by ensuring that: pathway plans are reviewed regularly and care leavers "
+            "are aware of their rights; personal advisers are trained.",
+        ),
+    ]
+
+
+def test_a_wrapped_line_that_reads_like_a_contents_entry_is_no_heading():
+    # Milton Keynes 2016 p8: point 8 ends on a line "recommendations.", and the contents list "Recommendations".
+    contents = ("Contents", "The local authority 3", "Recommendations 3", "Summary for children and young people 4")
+    page = (
+        "Recommendations",
+        "8. Ensure that decisions are informed by assessments that provide a clear rationale for",
+        "recommendations.",
+        "9. Ensure that life story work is timely.",
+        "Summary for children and young people",
+    )
+    assert sif_findings(contents, page) == [
+        (IMPROVE, "", 3, "Ensure that decisions are informed by assessments that provide a clear rationale for "
+         "recommendations."),
+        (IMPROVE, "", 3, "Ensure that life story work is timely."),
+    ]
+
+
+def test_a_long_sub_heading_between_numbered_points_is_no_part_of_either():
+    # Rotherham 2014 p5.
+    page = (
+        "Areas for improvement",
+        "10. Ensure that children returning home are safe.",
+        "Enable looked after children and young people to live in permanent homes",
+        "11. Ensure that all routes to permanence are used.",
+    )
+    assert [text for *_, text in sif_findings(page)] == [
+        "Ensure that children returning home are safe.",
+        "Ensure that all routes to permanence are used.",
+    ]
+
+
+def test_sub_headings_of_a_bulleted_list_lead_to_more_of_its_points():
+    # Slough 2014: bulleted priority actions, then "Areas for improvement"; Hull's LSCB 2015: bulleted points under
+    # sub-headings ("Data and performance management", "Practice and policy").
+    page = (
+        "What does the local authority need to improve?",
+        "Priority and immediate action",
+        "\u2022 Develop a workforce strategy.",
+        "Areas for improvement",
+        "Data and performance management",
+        "\u2022 Ensure that data is accurate.",
+        "Practice and policy",
+        "\u2022 Ensure that learning is shared.",
+        "Information about this inspection",
+    )
+    assert sif_findings(page) == [
+        (PRIORITY, "", 2, "Develop a workforce strategy."),
+        (IMPROVE, "", 2, "Ensure that data is accurate."),
+        (IMPROVE, "", 2, "Ensure that learning is shared."),
+    ]
+
+
+def test_strengths_and_points_to_improve_are_lists_of_their_own():
+    # Slough 2014 lists the strengths first; each list has its own markers, so numbered strengths do not make the
+    # bulleted points after them sub-points.
+    page = (
+        "The local authority has the following strengths",
+        "1. Adoption support is good.",
+        "What does the local authority need to improve?",
+        "Areas for improvement",
+        "\u2022 Ensure that plans are clear.",
+        "\u2022 Ensure that supervision is regular.",
+    )
+    assert sif_findings(page) == [
+        (STRENGTH, "", 2, "Adoption support is good."),
+        (IMPROVE, "", 2, "Ensure that plans are clear."),
+        (IMPROVE, "", 2, "Ensure that supervision is regular."),
+    ]

@@ -205,3 +205,33 @@ def test_a_bad_file_is_refused_in_one_line_before_anything_is_written(tmp_path, 
     with pytest.raises(ImportFileError, match=message):
         import_report_archive(path)
     assert not Inspection.objects.exists() and not Source.objects.exists()
+
+
+# Lead inspectors' names, as the report prints them -----------------------------------------------------------------
+
+
+def import_history_then_report(tmp_path, *, history_name, report_name):
+    row = history_csv_row(
+        "80429", "birmingham", "23/05/14", "", "", "", ("data_unreadable",) * 5, link=SIF_LINK, inspector=history_name
+    )
+    import_ilacs_history_csv(write_csv(tmp_path / "history.csv", HISTORY_COLUMNS, [row]))
+    record = report("80429", "Birmingham", **{**SIF_REPORT, "inspector": report_name})
+    return import_report_archive(write_jsonl(tmp_path / "report_archive.jsonl", [record]))
+
+
+def test_a_name_split_at_its_hyphen_by_the_history_csv_is_joined(tmp_path, council):
+    # The history CSV gives "Paula Thomson -Jones" (Rochdale 2018, Trafford, Oldham and Wirral 2019).
+    import_history_then_report(tmp_path, history_name="Paula Thomson -Jones", report_name="Paula Thomson-Jones")
+
+    assert Inspection.objects.get().lead_inspector == "Paula Thomson-Jones"
+    assert not Disagreement.objects.exists()  # the same name, once its spacing is repaired
+
+
+def test_the_reports_spelling_of_a_name_stands_over_the_history_csvs_and_the_other_is_kept(tmp_path, council):
+    summary = import_history_then_report(tmp_path, history_name="Jenny-Ellen Scotland", report_name="Jenny-ellen Scotland")
+
+    assert Inspection.objects.get().lead_inspector == "Jenny-ellen Scotland"  # as printed in the report
+    disagreement = Disagreement.objects.get(subject="lead_inspector")
+    assert (disagreement.kept_value, disagreement.other_value) == ("Jenny-ellen Scotland", "Jenny-Ellen Scotland")
+    assert disagreement.kept_source.kind == Source.Kind.OFSTED_REPORT
+    assert any("lead inspector" in conflict for conflict in summary.conflicts)
