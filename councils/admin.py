@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Council, CouncilAlias, Region, StatisticalNeighbour
@@ -30,6 +31,8 @@ class CouncilAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["successors"]
     inlines = [CouncilAliasInline, StatisticalNeighbourInline]
+    # A link to legislation typed without its scheme is https (Django 6's default, asked for now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(CouncilAlias)
