@@ -11,6 +11,7 @@ from councils.models import Council
 from inspections import grades
 from inspections.frameworks import Area, Grade
 from dashboard.charts import GradeCell
+from inspections.filtersets import CouncilFilterSet
 from inspections.models import Inspection
 from tests.inspections.conftest import loaded_for_the_module
 
@@ -270,3 +271,24 @@ def test_undated_visits_stand_where_the_sources_place_them(client, shipped):
     fifth = timeline[5]
     page = client.get(fifth.get_absolute_url())
     assert (page.context["previous"], page.context["next"]) == (timeline[4], timeline[6])
+
+
+def test_the_grade_and_change_filters_match_the_current_grades_of_every_council(client, shipped):
+    """The filters (SQL) and the pages' rule (Python) agree for every grade, change and area: the councils
+    the FilterSet of the list, councils.csv and the API finds are those whose latest full inspection gave it."""
+    councils = list(Council.objects.current())
+    latest = grades.latest_grades_of(councils, grades.COUNCIL_LINES)
+    slugs = {council.pk: council.slug for council in councils}
+    checked = 0
+    for name, values in (("grade", Grade.values), ("change", grades.GradeChange.values)):
+        for value in values:
+            for line in (None, *grades.COUNCIL_LINES):
+                query = {name: value, **({"area": line.key} if line else {})}
+                listed = set(CouncilFilterSet(query).qs.values_list("slug", flat=True))
+                expected = {
+                    slugs[pk] for pk, entries in latest.items()
+                    if any(getattr(entry, name) == value for entry in entries if line is None or entry.line == line)
+                }  # fmt: skip
+                assert listed == expected, query
+                checked += bool(expected)
+    assert checked > 30
