@@ -72,10 +72,10 @@ def test_round_trip_restores_every_row_exactly(record, tmp_path, name, capsys):
     assert KeyFigure.objects.get().source_disagreement
     path = tmp_path / name
     call_command("backup", str(path))
-    call_command("restore", str(path), replace=True)
+    call_command("restore", str(path), replace=True, with_users=True)
     assert every_row() == before
     call_command("flush", interactive=False)
-    call_command("restore", str(path))
+    call_command("restore", str(path), with_users=True)
     assert every_row() == before
     assert "Restored" in capsys.readouterr().out
 
@@ -130,21 +130,24 @@ def test_a_backup_with_a_row_the_app_would_refuse_restores_nothing(record, tmp_p
     before = every_row()
     path = altered_backup(tmp_path, model, change)
     with pytest.raises(CommandError, match="could not be restored") as refused:
-        call_command("restore", str(path), replace=True)
+        call_command("restore", str(path), replace=True, with_users=True)
     assert message in str(refused.value) and "\n" not in str(refused.value)
     assert every_row() == before
 
 
 @pytest.mark.parametrize(
     "objects, missing",
-    [([], "no councils and no users"), ([{"model": "auth.user", "pk": 1, "fields": {}}], "no councils")],
+    [
+        ([], "no councils and no users"),
+        ([{"model": "auth.user", "pk": 1, "fields": {"username": "editor", "password": "!"}}], "no councils"),
+    ],
 )
 def test_a_backup_without_councils_or_users_is_refused_unless_forced(record, tmp_path, objects, missing):
     before = every_row()
     path = tmp_path / "backup.json"
     path.write_text(json.dumps({"format": "inspection-tracker-backup", "objects": objects}))
     with pytest.raises(CommandError, match=missing):
-        call_command("restore", str(path), replace=True)
+        call_command("restore", str(path), replace=True, with_users=True)
     assert every_row() == before
 
 
