@@ -146,12 +146,12 @@ def max_bytes():
     return getattr(settings, "BACKUP_MAX_MB", 512) * 1024 * 1024
 
 
-# A backup's deepest value is a permission's natural key: document > objects > row > fields > list > key.
-MAX_DEPTH = 6
+# A backup's deepest value is a permission's natural key: row > fields > list of keys > key.
+ROW_MAX_DEPTH = 4
 # Far above any row the app writes (a finding's text, a key figure's notes), far below what memory allows:
 # a row is built whole in memory before it is checked.
 ROW_MAX_BYTES = 4 * 1024 * 1024
-HEADER = [("", "start_map", None), ("", "map_key", "format"), ("format", "string", FORMAT_MARKER), ("", "map_key", "objects")]
+HEADER = [("start_map", None), ("map_key", "format"), ("string", FORMAT_MARKER), ("map_key", "objects")]
 
 
 class BoundedReader:
@@ -178,31 +178,35 @@ class BoundedReader:
         return chunk
 
 
-def _bounded_depth(path, events):
-    depth = 0
-    for prefix, event, value in events:
-        if event in ("start_map", "start_array"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise BackupError(f"{path} nests values deeper than a backup ever does ({prefix[:80]}).")
-        elif event in ("end_map", "end_array"):
-            depth -= 1
-        yield prefix, event, value
-
-
 def read_rows(path):
-    """The backup's rows, one at a time, read as a stream (ijson): memory stays bounded whatever the file holds."""
+    """The backup's rows, one at a time, read as a stream (ijson's events, without the paths it would build
+    for every value: those cost the square of the nesting): memory stays bounded whatever the file holds."""
     try:
         with gzip.open(path, "rb") if str(path).endswith(".gz") else open(path, "rb") as raw:
             source = BoundedReader(path, raw)
-            events = _bounded_depth(path, ijson.parse(source, use_float=True))
+            events = ijson.basic_parse(source, use_float=True)
             if list(itertools.islice(events, len(HEADER))) != HEADER:
                 raise BackupError(f"{path} is not a backup written by this app.")
-            if next(events, None) != ("objects", "start_array", None):
+            if next(events, None) != ("start_array", None):
                 raise BackupError(f"{path} is damaged: it holds no list of rows.")
-            for row in ijson.items(events, "objects.item"):
-                yield row
-                source.since_row = 0
+            depth = 0
+            for event, value in events:
+                if depth == 0:
+                    if event == "end_array":
+                        break
+                    row = ijson.ObjectBuilder()
+                row.event(event, value)
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > ROW_MAX_DEPTH:
+                        raise BackupError(f"{path} nests values deeper than a backup ever does.")
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+                if depth == 0:
+                    yield row.value
+                    source.since_row = 0
+            if list(itertools.islice(events, 2)) != [("end_map", None)]:  # and then the end of the file
+                raise BackupError(f"{path} is damaged: it holds more than a list of rows.")
     except FileNotFoundError:
         raise BackupError(f"There is no file {path}.") from None
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ijson.JSONError):

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
@@ -198,4 +199,120 @@ def test_history_of_a_deleted_inspection_and_undated_inspections_round_trip(tmp_
     path = tmp_path / "backup.json"
     call_command("backup", str(path))
     call_command("restore", str(path), replace=True, force=True)  # forced: this record has no users
+    assert every_row() == before
+
+
+# -- tampered backups: each is refused with one line, and the database is left as it was ------------------
+
+
+def tampered_backup(tmp_path, change, name="backup.json"):
+    """A backup of the database with change(objects) applied to its list of rows."""
+    path = tmp_path / name
+    call_command("backup", str(path))
+    document = json.loads(path.read_text())
+    change(document["objects"])
+    (tmp_path / name).write_text(json.dumps(document))
+    return path
+
+
+def first(objects, model):
+    return next(row for row in objects if row["model"] == model)
+
+
+def refused(path, **options):
+    with pytest.raises(CommandError) as refusal:
+        call_command("restore", str(path), replace=True, **options)
+    message = str(refusal.value)
+    assert "\n" not in message and len(message) < 600, message
+    return message
+
+
+def added_superuser(objects):
+    objects.append(
+        {
+            "model": "auth.user",
+            "pk": 999,
+            "fields": {
+                "username": "intruder",
+                "password": make_password("known"),
+                "is_superuser": True,
+                "is_staff": True,
+                "is_active": True,
+            },
+        }
+    )
+
+
+def test_user_accounts_are_restored_only_when_asked_for(record, tmp_path):
+    before = every_row()
+    path = tampered_backup(tmp_path, added_superuser)
+    assert "--with-users" in refused(path)
+    assert every_row() == before
+    assert not User.objects.filter(username="intruder").exists()
+
+
+def test_with_users_lists_every_account_and_its_permissions(record, tmp_path, capsys):
+    path = tampered_backup(tmp_path, added_superuser)
+    call_command("restore", str(path), replace=True, with_users=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert "intruder: active, staff, superuser; groups: none; permissions: every permission" in lines
+    editor = next(line for line in lines if line.startswith("editor: "))
+    assert editor.startswith("editor: active, staff; groups: Editors; permissions: ")
+    assert "inspections.change_inspection" in editor
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        # Backups never hold sessions: a restored one would be a signed-in session.
+        (
+            lambda objects: objects.append(
+                {"model": "sessions.session", "pk": "x" * 32, "fields": {"session_data": "e30", "expire_date": "2099-01-01T00:00:00Z"}}
+            ),
+            "'sessions.session', a table no backup holds",
+        ),
+        (lambda objects: objects.append({"model": "auth.permission", "pk": 999, "fields": {}}), "a table no backup holds"),
+        (lambda objects: first(objects, "councils.council")["fields"].update(name={"$gt": ""}), "wrong type for name"),
+        (lambda objects: first(objects, "councils.council")["fields"].update(name=["Barnsley"]), "wrong type for name"),
+        (lambda objects: first(objects, "inspections.inspection").update(pk=str(first(objects, "inspections.inspection")["pk"])), "wrong type for pk"),
+        (lambda objects: first(objects, "inspections.finding")["fields"].update(inspection=[1]), "(inspections.finding "),
+        (lambda objects: first(objects, "inspections.inspection")["fields"].update(sources=[{"$ne": 0}]), "inspections.inspection"),
+        (lambda objects: first(objects, "inspections.inspection")["fields"].update(sources="1"), "wrong type for sources"),
+        (lambda objects: objects.append(dict(first(objects, "councils.council"))), "repeats a key"),
+        (lambda objects: objects.append({}), "is not a row of a backup"),
+        (lambda objects: first(objects, "councils.council").update(extra=1), "is not a row of a backup"),
+    ],
+)
+def test_a_tampered_row_restores_nothing(record, tmp_path, change, message):
+    before = every_row()
+    path = tampered_backup(tmp_path, change)
+    assert message in refused(path, with_users=True)
+    assert every_row() == before
+
+
+def write_backup(path, text):
+    with gzip.open(path, "wt") if path.suffix == ".gz" else open(path, "w") as output:
+        output.write(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('{"format": "inspection-tracker-backup", "objects": [' + "[" * 100_000 + "]" * 100_000 + "]}", "nests values deeper"),
+        (
+            '{"format": "inspection-tracker-backup", "objects": [{"model": "councils.council", "pk": 1, "fields": {"name": "'
+            + "x" * 5 * 2**20
+            + '"}}]}',
+            "a row of more than 4 MB",
+        ),
+        ('{"format": "inspection-tracker-backup", "objects": [' + "{}, " * 100_000 + "{}]}", "row 1 is not a row"),
+        ('{"format": "inspection-tracker-backup", "objects": []} trailing', "not readable JSON"),
+    ],
+    ids=["deep nesting", "huge row", "many empty objects", "trailing text"],
+)
+@pytest.mark.parametrize("name", ["backup.json", "backup.json.gz"])
+def test_a_crafted_file_is_refused_with_one_line(record, tmp_path, text, message, name):
+    before = every_row()
+    assert message in refused(write_backup(tmp_path / name, text), with_users=True)
     assert every_row() == before
