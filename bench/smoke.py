@@ -40,6 +40,7 @@ SMOKE_RUNS = {
     "archive_build_speed.py": lambda tmp: ["fixtures/reports", "--output", str(tmp / "archive.jsonl")],
     "archive_accuracy.py": lambda tmp: ["--archive", str(tmp / "archive.jsonl"), "--pdfs", "fixtures/reports", "--sample", "2"],
     "report_accuracy.py": lambda tmp: [],
+    "restore_memory.py": lambda tmp: ["--bomb-mb", "8", "--empty-objects-mb", "1"],
 }
 
 

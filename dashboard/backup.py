@@ -150,7 +150,7 @@ def max_bytes():
 ROW_MAX_DEPTH = 4
 # Far above any row the app writes (a finding's text, a key figure's notes), far below what memory allows:
 # a row is built whole in memory before it is checked.
-ROW_MAX_BYTES = 4 * 1024 * 1024
+ROW_MAX_BYTES = 1024 * 1024
 HEADER = [("start_map", None), ("map_key", "format"), ("string", FORMAT_MARKER), ("map_key", "objects")]
 
 
@@ -174,7 +174,9 @@ class BoundedReader:
                 "this app; set BACKUP_MAX_MB to restore a larger one."
             )
         if self.since_row > ROW_MAX_BYTES + 64 * 1024:
-            raise BackupError(f"{self.path} holds a row of more than {ROW_MAX_BYTES // 2**20} MB, which no backup writes.")
+            raise BackupError(
+                f"{self.path} holds more than {ROW_MAX_BYTES // 2**20} MB without a complete row, more than any row a backup writes."
+            )
         return chunk
 
 
@@ -254,18 +256,20 @@ def _check_types(row, number, item):
         raise BackupError(f"row {number:,} ({row['model']} {shorten(row['pk'], 40)}) holds a value of the wrong type for {', '.join(wrong)}.")
 
 
-def _check_links(row, number, instance):
-    """Many-to-many values, once saved, must read back as the same list (no repeats, no other types)."""
-    names = [field.name for field in instance._meta.many_to_many if field.name in row["fields"]]
-    if not names:
-        return
-    written = _written_row(instance, names)["fields"]
-    wrong = [
-        name
-        for name in names
-        if not isinstance(row["fields"][name], list)
-        or sorted(map(as_written, row["fields"][name])) != sorted(map(as_written, written[name]))
-    ]
+def _check_links(row, number, item):
+    """Many-to-many values: a list of keys without repeats, each as _check_types would have it, or, for
+    permissions, a list of natural keys (which deserializing has found)."""
+    wrong = []
+    for field in item.object._meta.many_to_many:
+        if field.name not in row["fields"]:
+            continue
+        value = row["fields"][field.name]
+        if field.remote_field.model in RECREATED_BY_MIGRATE:
+            right = isinstance(value, list) and all(isinstance(key, list) and all(isinstance(part, str) for part in key) for key in value)
+        else:
+            right = isinstance(value, list) and list(map(as_written, value)) == list(map(as_written, item.m2m_data[field.name]))
+        if not right or len(set(map(as_written, value))) != len(value):
+            wrong.append(field.name)
     if wrong:
         raise BackupError(f"row {number:,} ({row['model']} {row['pk']}) holds a value of the wrong type for {', '.join(wrong)}.")
 
@@ -287,6 +291,7 @@ def restore_row(row, number, *, models, with_users, using):
     except DeserializationError as error:
         raise BackupError(f"row {number:,} ({row['model']} {shorten(row['pk'], 40)}) is not valid: {shorten(error)}") from None
     _check_types(row, number, item)
+    _check_links(row, number, item)
     # Field by field before saving (a database may round a decimal or keep an over-long text); references
     # and the model's own rules once every row is in (validate), since rows may refer to rows after them.
     try:
@@ -299,7 +304,6 @@ def restore_row(row, number, *, models, with_users, using):
         item.save(using=using, force_insert=True)
     except IntegrityError as error:
         raise BackupError(f"row {number:,} ({row['model']} {row['pk']}) repeats a key: {shorten(error)}") from None
-    _check_links(row, number, item.object)
     return model
 
 

@@ -302,9 +302,9 @@ def write_backup(path, text):
         ('{"format": "inspection-tracker-backup", "objects": [' + "[" * 100_000 + "]" * 100_000 + "]}", "nests values deeper"),
         (
             '{"format": "inspection-tracker-backup", "objects": [{"model": "councils.council", "pk": 1, "fields": {"name": "'
-            + "x" * 5 * 2**20
+            + "x" * 2 * 2**20
             + '"}}]}',
-            "a row of more than 4 MB",
+            "more than 1 MB without a complete row",
         ),
         ('{"format": "inspection-tracker-backup", "objects": [' + "{}, " * 100_000 + "{}]}", "row 1 is not a row"),
         ('{"format": "inspection-tracker-backup", "objects": []} trailing', "not readable JSON"),
