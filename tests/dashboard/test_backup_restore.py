@@ -14,6 +14,7 @@ from dashboard.backup import backed_up_models
 from inspections.groups import setup_groups
 from inspections.models import KeyFigure
 from tests.factories import (
+    CouncilFactory,
     FindingFactory,
     InspectionFactory,
     JudgementFactory,
@@ -62,6 +63,9 @@ def record():
     StatisticalNeighbourFactory(council=judgement.inspection.council)
     judgement.inspection.lead_inspector = "Changed Name"
     judgement.inspection.save()
+    # A link to a row later in the backup: the former council comes before its successor.
+    former = judgement.inspection.council
+    former.successors.add(CouncilFactory(), CouncilFactory())
     return judgement
 
 
@@ -71,6 +75,7 @@ def test_round_trip_restores_every_row_exactly(record, tmp_path, name, capsys):
     assert before["inspections.HistoricalInspection"], "history must be part of the round trip"
     assert before["inspections.KeyFigure_also_reported_by"] and before["inspections.HistoricalKeyFigure_also_reported_by"]
     assert KeyFigure.objects.get().source_disagreement
+    assert before["councils.Council_successors"]
     path = tmp_path / name
     call_command("backup", str(path))
     call_command("restore", str(path), replace=True, with_users=True)
