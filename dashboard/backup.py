@@ -175,7 +175,8 @@ class BoundedReader:
             )
         if self.since_row > ROW_MAX_BYTES + 64 * 1024:
             raise BackupError(
-                f"{self.path} holds more than {ROW_MAX_BYTES // 2**20} MB without a complete row, more than any row a backup writes."
+                f"{self.path} holds more than {ROW_MAX_BYTES // 2**20} MB without a complete row, "
+                "more than any row a backup writes."
             )
         return chunk
 
@@ -221,7 +222,8 @@ def database_is_empty(using=DEFAULT_DB_ALIAS):
 
 def check_essentials(path, labels):
     """A backup without councils or users would leave an app nobody can use: refused unless forced."""
-    missing = [name for label, name in (("councils.council", "councils"), ("auth.user", "users")) if label not in labels]
+    essentials = (("councils.council", "councils"), ("auth.user", "users"))
+    missing = [name for label, name in essentials if label not in labels]
     if missing:
         raise BackupError(
             f"{path} holds no {' and no '.join(missing)}: restoring it would leave the site without them. "
@@ -249,11 +251,17 @@ def _check_types(row, number, item):
     instance = item.object
     concrete = [field.name for field in instance._meta.concrete_fields if field.serialize]
     written = _written_row(instance, concrete)
-    wrong = [name for name in concrete if name in row["fields"] and as_written(row["fields"][name]) != as_written(written["fields"][name])]
+    wrong = [
+        name
+        for name in concrete
+        if name in row["fields"] and as_written(row["fields"][name]) != as_written(written["fields"][name])
+    ]
     if as_written(row["pk"]) != as_written(written["pk"]) or row["pk"] is None:
         wrong.insert(0, "pk")
     if wrong:
-        raise BackupError(f"row {number:,} ({row['model']} {shorten(row['pk'], 40)}) holds a value of the wrong type for {', '.join(wrong)}.")
+        raise BackupError(
+            f"row {number:,} ({row['model']} {shorten(row['pk'], 40)}) holds a value of the wrong type for {', '.join(wrong)}."
+        )
 
 
 def _check_links(row, number, item):
@@ -265,13 +273,18 @@ def _check_links(row, number, item):
             continue
         value = row["fields"][field.name]
         if field.remote_field.model in RECREATED_BY_MIGRATE:
-            right = isinstance(value, list) and all(isinstance(key, list) and all(isinstance(part, str) for part in key) for key in value)
+            right = isinstance(value, list) and all(
+                isinstance(key, list) and all(isinstance(part, str) for part in key) for key in value
+            )
         else:
-            right = isinstance(value, list) and list(map(as_written, value)) == list(map(as_written, item.m2m_data[field.name]))
+            keys = item.m2m_data[field.name]
+            right = isinstance(value, list) and list(map(as_written, value)) == list(map(as_written, keys))
         if not right or len(set(map(as_written, value))) != len(value):
             wrong.append(field.name)
     if wrong:
-        raise BackupError(f"row {number:,} ({row['model']} {row['pk']}) holds a value of the wrong type for {', '.join(wrong)}.")
+        raise BackupError(
+            f"row {number:,} ({row['model']} {row['pk']}) holds a value of the wrong type for {', '.join(wrong)}."
+        )
 
 
 def restore_row(row, number, *, models, with_users, using):
@@ -289,7 +302,9 @@ def restore_row(row, number, *, models, with_users, using):
     try:
         item = next(serializers.deserialize("python", [row], using=using))
     except DeserializationError as error:
-        raise BackupError(f"row {number:,} ({row['model']} {shorten(row['pk'], 40)}) is not valid: {shorten(error)}") from None
+        raise BackupError(
+            f"row {number:,} ({row['model']} {shorten(row['pk'], 40)}) is not valid: {shorten(error)}"
+        ) from None
     _check_types(row, number, item)
     _check_links(row, number, item)
     # Field by field before saving (a database may round a decimal or keep an over-long text); references
@@ -302,15 +317,17 @@ def restore_row(row, number, *, models, with_users, using):
     item.object.skip_history_when_saving = True
     try:
         item.save(using=using, force_insert=True)
-    except IntegrityError as error:
-        raise BackupError(f"row {number:,} ({row['model']} {row['pk']}) repeats a key: {shorten(error)}") from None
+    except IntegrityError as error:  # a key an earlier row has (not written over it), or a broken constraint
+        raise BackupError(f"row {number:,} ({row['model']} {row['pk']}) is refused by the database: {shorten(error)}") from None
     return model
 
 
 def account_lines(using):
     """Every account restored, with what it may do: what --with-users lets in."""
     for user in User.objects.using(using).order_by("username").prefetch_related("groups"):
-        flags = [name for name, on in (("active", user.is_active), ("staff", user.is_staff), ("superuser", user.is_superuser)) if on]
+        flags = [
+            name for name, on in (("active", user.is_active), ("staff", user.is_staff), ("superuser", user.is_superuser)) if on
+        ]
         if user.is_superuser:
             permissions = "every permission"
         else:
@@ -343,7 +360,9 @@ def restore(path, *, replace=False, force=False, with_users=False, show_accounts
                 for field in model._meta.local_many_to_many
                 if field.remote_field.through._meta.auto_created
             ]
-            connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True))
+            connection.ops.execute_sql_flush(
+                connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
+            )
         try:
             count = 0
             restored = set()
@@ -358,7 +377,8 @@ def restore(path, *, replace=False, force=False, with_users=False, show_accounts
             connection.check_constraints()
         except BackupError as error:
             message = str(error)
-            raise BackupError(message if message.startswith(str(path)) else f"{path} could not be restored: {message}") from None
+            prefixed = message if message.startswith(str(path)) else f"{path} could not be restored: {message}"
+            raise BackupError(prefixed) from None
         except Exception as error:
             raise BackupError(f"{path} could not be restored: {shorten(error)}") from None
         sequences = connection.ops.sequence_reset_sql(no_style(), backed_up_models())
