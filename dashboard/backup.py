@@ -26,7 +26,7 @@ from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.python import Serializer as PythonSerializer
 from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 
 from simple_history.models import HistoricalChanges
 
@@ -324,6 +324,7 @@ def restore_row(row, number, *, models, with_users, using):
 
 def account_lines(using):
     """Every account restored, with what it may do: what --with-users lets in."""
+    yield "User accounts in the backup, which will be able to sign in:"
     for user in User.objects.using(using).order_by("username").prefetch_related("groups"):
         flags = [
             name for name, on in (("active", user.is_active), ("staff", user.is_staff), ("superuser", user.is_superuser)) if on
@@ -345,7 +346,11 @@ def restore(path, *, replace=False, force=False, with_users=False, show_accounts
     database's own checks (foreign keys, constraints) run before the end of the transaction: a backup with a
     row the app would refuse restores nothing and says which row.
     """
-    if not replace and not database_is_empty(using):
+    try:
+        empty = database_is_empty(using)
+    except DatabaseError:
+        raise BackupError("The database lacks the app's tables: run migrate before restoring.") from None
+    if not replace and not empty:
         raise BackupError("The database already holds data; restore into an empty database or use --replace.")
     models = {model._meta.label_lower: model for model in backed_up_models()}
     connection = connections[using]

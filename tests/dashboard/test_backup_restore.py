@@ -3,7 +3,11 @@ a row the admin would refuse, a reference to nowhere, a backup that would empty 
 
 import gzip
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -327,3 +331,17 @@ def test_a_crafted_file_is_refused_with_one_line(record, tmp_path, text, message
     before = every_row()
     assert message in refused(write_backup(tmp_path / name, text), with_users=True)
     assert every_row() == before
+
+
+def test_restore_into_a_database_never_migrated_is_a_one_line_error(tmp_path):
+    backup = write_backup(tmp_path / "backup.json", '{"format": "inspection-tracker-backup", "objects": []}')
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore", str(backup), "--force"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == ["CommandError: The database lacks the app's tables: run migrate before restoring."]

@@ -19,8 +19,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, replace, force, with_users, **options):
-        if with_users:
-            self.stdout.write("User accounts in the backup, which will be able to sign in:")
         try:
             count = restore(file, replace=replace, force=force, with_users=with_users, show_accounts=self.stdout.write)
         except BackupError as error:
