@@ -152,7 +152,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         then), so that nothing else in this request waits on a new one."""
         if self.pool or self.connection is None or not self.health_check_enabled or self.health_check_done:
             return
-        with self._watched() as watch:
+        with self._watched() as watch:  # Django's own check, unwatched: the watch is this one, to read `cut`
             usable = base.DatabaseWrapper.is_usable(self)
         self.health_check_done = True
         if usable:
