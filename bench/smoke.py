@@ -41,6 +41,7 @@ SMOKE_RUNS = {
     "archive_accuracy.py": lambda tmp: ["--archive", str(tmp / "archive.jsonl"), "--pdfs", "fixtures/reports", "--sample", "2"],
     "findings_accuracy.py": lambda tmp: ["--archive", str(tmp / "archive.jsonl"), "--pdfs", "fixtures/reports", "--workers", "1"],
     "report_accuracy.py": lambda tmp: [],
+    "restore_memory.py": lambda tmp: ["--bomb-mb", "8", "--empty-objects-mb", "1"],
 }
 
 

@@ -204,6 +204,9 @@ for _database in DATABASES.values():
         _options.setdefault("keepalives_idle", DATABASE_KEEPALIVE_SECONDS)
         _options.setdefault("keepalives_interval", 10)
         _options.setdefault("keepalives_count", 3)
+        if DATABASE_RESPONSE_TIMEOUT:
+            # A server gone from the network mid-statement: the kernel gives up on unacknowledged data too.
+            _options.setdefault("tcp_user_timeout", DATABASE_RESPONSE_TIMEOUT * 1000)
 
 # Three caches: "default" for the national aggregates (inspections/national_cache.py), "pages" for rendered
 # public pages (dashboard/page_cache.py) and "throttle" for request counts per address (dashboard/throttling.py),

@@ -19,6 +19,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.db import OperationalError
 from django.db.backends.postgresql import base
 
 _limit = contextvars.ContextVar("database_response_limit", default=None)
@@ -53,28 +54,37 @@ def without_time_limits(connection):
         yield
 
 
+class Watch:
+    """One watched wait; `cut` says whether the watchdog gave up on it."""
+
+    def __init__(self, fileno):
+        self.fileno = fileno
+        self.cut = False
+
+
 class Watchdog:
     """One thread that shuts down the socket of any watched connection still waiting past its deadline."""
 
     def __init__(self):
         self._condition = threading.Condition()
         self._deadlines = []  # heap of (deadline, number)
-        self._watched = {}  # number -> file descriptor
+        self._watched = {}  # number -> Watch
         self._numbers = itertools.count()
         self._thread = None
 
     @contextlib.contextmanager
     def watch(self, fileno, seconds):
         number = next(self._numbers)
+        watch = Watch(fileno)
         with self._condition:
             if self._thread is None or not self._thread.is_alive():  # started lazily: after gunicorn forks
                 self._thread = threading.Thread(target=self._run, name="database-watchdog", daemon=True)
                 self._thread.start()
-            self._watched[number] = fileno
+            self._watched[number] = watch
             heapq.heappush(self._deadlines, (time.monotonic() + seconds, number))
             self._condition.notify()
         try:
-            yield
+            yield watch
         finally:
             with self._condition:
                 self._watched.pop(number, None)
@@ -93,7 +103,9 @@ class Watchdog:
                     self._condition.wait(wait)
                     continue
                 heapq.heappop(self._deadlines)
-                cut(self._watched.pop(number))
+                watch = self._watched.pop(number)
+                watch.cut = True
+                cut(watch.fileno)
 
 
 def cut(fileno):
@@ -121,10 +133,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         except Exception:  # a closed connection: psycopg2 raises as soon as it is used, nothing to watch
             fileno = None
         if fileno is None:
-            yield
+            yield None
             return
-        with watchdog.watch(fileno, seconds):
-            yield
+        with watchdog.watch(fileno, seconds) as watch:
+            yield watch
 
     def _watched_execute(self, execute, sql, params, many, context):
         with self._watched():
@@ -133,3 +145,19 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self):
         with self._watched():
             return super().is_usable()
+
+    def close_if_health_check_failed(self):
+        """Django's check of a kept connection before a request uses it, but a server that did not answer it
+        in time is a 503 now. The cut connection is kept until the request ends (errors_occurred closes it
+        then), so that nothing else in this request waits on a new one."""
+        if self.pool or self.connection is None or not self.health_check_enabled or self.health_check_done:
+            return
+        with self._watched() as watch:  # Django's own check, unwatched: the watch is this one, to read `cut`
+            usable = base.DatabaseWrapper.is_usable(self)
+        self.health_check_done = True
+        if usable:
+            return
+        if watch is not None and watch.cut:
+            self.errors_occurred = True
+            raise OperationalError(f"The database did not answer within {current_limit()} s.")
+        self.close()

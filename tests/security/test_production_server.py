@@ -36,6 +36,9 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 EDITOR_PASSWORD = secrets.token_urlsafe(16)
 # Short database limits, so that the outage tests take seconds (README's defaults are 3, 5 and 2).
 CONNECT_TIMEOUT, STATEMENT_TIMEOUT, HEALTHZ_TIMEOUT = 2, 2, 1
+# README: a frozen database is a 503 within DATABASE_STATEMENT_TIMEOUT + 2 seconds, whatever is asked.
+FROZEN_BOUND = STATEMENT_TIMEOUT + 2
+MARGIN = 1.0  # a shared machine's scheduling, not a second database wait (that would be CONNECT_TIMEOUT)
 PARSE_SECONDS = 10
 
 
@@ -302,31 +305,45 @@ def cluster_processes(cluster):
     return [postmaster, *children]
 
 
+def warm_every_thread(server, path):
+    """Concurrent requests, so that every gunicorn thread keeps a connection (sequential ones may all go to one)."""
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(fetch(server, path)[0])) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [200] * 4
+
+
 def timed_fetch(server, path, **options):
     started = time.monotonic()
     status, headers, body = fetch(server, path, timeout=30, **options)
     return status, headers, body, time.monotonic() - started
 
 
-def test_a_frozen_database_gives_503_within_seconds_and_the_app_recovers(server):
-    """The server's processes stopped (SIGSTOP): connections neither fail nor answer. /healthz says so within
-    its own short limit, pages within the database limits; all serve again once the processes continue."""
+def test_a_frozen_database_gives_503_within_the_stated_bound_and_the_app_recovers(server):
+    """The server's processes stopped (SIGSTOP): connections neither fail nor answer. Pages on a kept
+    connection, pages on a new one and /healthz are each a 503 within README's bound,
+    DATABASE_STATEMENT_TIMEOUT + 2 s; all serve again once the processes continue."""
     council = "/councils/tower-hamlets/"
-    for _ in range(4):  # every worker thread keeps a connection
-        assert fetch(server, council)[0] == 200
+    warm_every_thread(server, council)
     processes = cluster_processes(server.cluster)
     for pid in processes:
         os.kill(pid, signal.SIGSTOP)
     try:
+        # Pages first, while the threads' connections are kept: their check is what goes unanswered.
+        for path in [council, "/", "/export/councils.csv", "/api/councils/"]:
+            status, headers, body, seconds = timed_fetch(server, path)
+            assert status == 503, (path, status, text(body)[:300])
+            assert headers["Retry-After"]
+            if not path.startswith("/api/"):
+                assert "Sorry, the service is unavailable" in text(body)
+            assert seconds < FROZEN_BOUND + MARGIN, (path, seconds)
         status, headers, body, seconds = timed_fetch(server, "/healthz", https=False)
         assert status == 503 and json.loads(body)["status"] == "unavailable"
         assert headers["Retry-After"]
-        assert seconds < CONNECT_TIMEOUT + HEALTHZ_TIMEOUT + 1.5, seconds
-        for path in [council, "/", "/export/councils.csv"]:
-            status, headers, body, seconds = timed_fetch(server, path)
-            assert status == 503, (path, status, text(body)[:300])
-            assert "Sorry, the service is unavailable" in text(body) and headers["Retry-After"]
-            assert seconds < CONNECT_TIMEOUT + STATEMENT_TIMEOUT + 2 + 2, (path, seconds)
+        assert seconds < FROZEN_BOUND + MARGIN, seconds
     finally:
         for pid in processes:
             os.kill(pid, signal.SIGCONT)

@@ -124,6 +124,7 @@ def test_a_database_that_stops_answering_is_given_up_on():
     assert options["options"] == "-c jit=off -c statement_timeout=5000"
     assert options["keepalives"] == 1 and options["keepalives_idle"] == 30
     assert values["DATABASE_RESPONSE_TIMEOUT"] == 7 and values["HEALTHZ_DATABASE_TIMEOUT"] == 2
+    assert options["tcp_user_timeout"] == 7000  # unacknowledged data: the kernel gives up within the same bound
     values = settings_under(
         SECRET_KEY=secret_key(),
         DATABASE_URL=url,
@@ -137,6 +138,7 @@ def test_a_database_that_stops_answering_is_given_up_on():
     assert options["connect_timeout"] == 10 and options["keepalives_idle"] == 5
     assert options["options"] == "-c jit=off -c statement_timeout=60000"
     assert values["DATABASE_RESPONSE_TIMEOUT"] == 62 and values["HEALTHZ_DATABASE_TIMEOUT"] == 1
+    assert options["tcp_user_timeout"] == 62_000
 
 
 def test_limits_are_configurable():
