@@ -57,7 +57,7 @@ def data_set(record, monkeypatch):
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_the_api_answers_as_its_schema_says(case, data_set):
     # The in-process client does not undo gzip as an HTTP client would: ask for the plain body.
     case.call_and_validate(headers={"Accept-Encoding": "identity"})
