@@ -67,11 +67,8 @@ def after(names_and_directions, values):
 
 
 def order_of(keys):
-    """The order a cursor belongs to, as text: its keys, a descending one marked "-" ("-latest_inspection_date,name,pk")."""
-    return ",".join(
-        ("-" if descending else "") + (expression.name if isinstance(expression, F) else str(expression))
-        for expression, descending in keys
-    )
+    """The order a cursor belongs to, as text: its keys, a descending one marked "-" ("-F(name),F(pk)")."""
+    return ",".join(f"{'-' if descending else ''}{expression}" for expression, descending in keys)
 
 
 def as_json(value):
