@@ -34,8 +34,8 @@ class FilterSetBackend(DjangoFilterBackend):
 class FilterSetBackendSchema(DjangoFilterExtension):
     """The filters in the OpenAPI schema as the FilterSets read them.
 
-    An empty value is no filter, as when the pages' form sends an unchosen menu or an empty date, so the schema
-    allows "" beside each filter's values; and a filter's bounds (a length, a range of years) are stated, so
+    An empty value counts as left out, as when the pages' form sends an unchosen menu or an empty date, so the
+    schema allows "" beside each filter's values; and a filter's bounds (a length, a range of years) are stated, so
     that what the schema allows is what the list accepts.
     """
 
@@ -58,5 +58,5 @@ class FilterSetBackendSchema(DjangoFilterExtension):
             elif schema.get("format") or schema.get("type") in ("number", "integer"):
                 schema = {"anyOf": [schema, NOT_FILTERED]}
             parameter["schema"] = schema
-            parameter["description"] = f"{parameter.get('description', '')}\n\nEmpty or left out: not filtered.".lstrip()
+            parameter["description"] = f"{parameter.get('description', '')}\n\nEmpty: as if left out.".lstrip()
         return parameters
