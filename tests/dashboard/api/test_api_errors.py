@@ -121,6 +121,7 @@ def test_records_not_there_are_json_404s(client, record):
         (f"/api/inspections/{record.draft.pk}/", "There is no published inspection with that id."),
         ("/api/inspections/99999999999999999999/", "There is no published inspection with that id."),
         ("/api/nothing-here/", "There is nothing at this address: /api/ lists what there is."),
+        ("/api/inspections/1%0A2/", "There is nothing at this address: /api/ lists what there is."),
     ]:
         response = client.get(url)
         assert response.status_code == 404, url
