@@ -5,7 +5,9 @@ script are told the same thing.
 """
 
 from django.http import JsonResponse
-from rest_framework import exceptions
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as rest_framework_handler
 
 
@@ -32,3 +34,27 @@ def exception_handler(error, context):
 def not_found(request, *args, **kwargs):
     """Any other address under /api/: a JSON 404 rather than the site's HTML page."""
     return JsonResponse({"detail": "There is nothing at this address: /api/ lists what there is."}, status=404)
+
+
+class ProblemSerializer(serializers.Serializer):
+    parameter = serializers.CharField(allow_null=True, help_text="The query parameter at fault; null for the query as a whole.")
+    message = serializers.CharField(help_text="What is wrong with it, in the words the pages use.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong.")
+    errors = ProblemSerializer(many=True, required=False, help_text="In a 400: every bad query parameter at once.")
+
+
+class ErrorAnsweringSchema(AutoSchema):
+    """The schema of an API operation with the errors exception_handler() answers: a bad query parameter or
+    cursor (400, any operation, as every one reads the query), a record not there (404) and too many requests
+    from one address (429)."""
+
+    def get_response_serializers(self):
+        found = super().get_response_serializers()
+        answers = {200: found, 400: OpenApiResponse(ErrorSerializer, description="A query parameter, value or cursor that cannot be used.")}
+        if not self._is_list_view(found):
+            answers[404] = OpenApiResponse(ErrorSerializer, description="There is no such record.")
+        answers[429] = OpenApiResponse(ErrorSerializer, description="Too many requests from your address: try again after Retry-After seconds.")
+        return answers

@@ -7,9 +7,12 @@ Every problem of a query is reported at once.
 
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from rest_framework.exceptions import ValidationError
 
 from inspections.filtering import accepts_parameter
+
+NOT_FILTERED = {"type": "string", "enum": [""]}
 
 
 class FilterSetBackend(DjangoFilterBackend):
@@ -26,3 +29,34 @@ class FilterSetBackend(DjangoFilterBackend):
         if problems:
             raise ValidationError(problems)
         return filterset.qs
+
+
+class FilterSetBackendSchema(DjangoFilterExtension):
+    """The filters in the OpenAPI schema as the FilterSets read them.
+
+    An empty value counts as left out, as when the pages' form sends an unchosen menu or an empty date, so the
+    schema allows "" beside each filter's values; and a filter's bounds (a length, a range of years) are stated, so
+    that what the schema allows is what the list accepts.
+    """
+
+    target_class = "dashboard.api.filters.FilterSetBackend"
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        bounds = {
+            keyword: filter_field.extra[name]
+            for name, keyword in (("max_length", "maxLength"), ("min_value", "minimum"), ("max_value", "maximum"))
+            if filter_field.extra.get(name) is not None
+        }
+        for parameter in parameters:
+            schema = {**parameter["schema"], **bounds}
+            if "enum" in schema:
+                schema["enum"] = [*schema["enum"], ""]
+            elif "enum" in schema.get("items", {}):  # a list of values, as sort's
+                schema["items"] = {**schema["items"], "enum": [*schema["items"]["enum"], ""]}
+            elif schema.get("format") or schema.get("type") in ("number", "integer"):
+                schema = {"anyOf": [schema, NOT_FILTERED]}
+            parameter["schema"] = schema
+            parameter["description"] = f"{parameter.get('description', '')}\n\nEmpty: as if left out.".lstrip()
+        return parameters

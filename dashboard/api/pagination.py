@@ -5,13 +5,17 @@ the next page starts after that row (a keyset), so page 500 of the findings cost
 row added meanwhile neither repeats nor skips one. REST framework's own CursorPagination cannot do this
 here: it orders by plain field names, compares only the first of them, and loses rows whose value is
 empty (a council never inspected, an undated visit), which the lists sort last in either direction.
+
+A cursor names the list and the order it was made for, and each value is read as its sort key's field: the
+values of one order mean nothing in another (a council's name is no date), so any cursor that does not fit
+is a 400 rather than a wrong page or a database error.
 """
 
 import datetime
 import functools
 import operator
 
-from django.core import signing
+from django.core import exceptions, signing
 from django.db.models import F, OrderBy, Q
 from django.db.models.expressions import BaseExpression
 from rest_framework.exceptions import ValidationError
@@ -21,7 +25,11 @@ from rest_framework.utils.urls import replace_query_param
 
 SIGNING_SALT = "inspection-tracker.api.cursor"
 KEY_PREFIX = "cursor_key_"
-DAMAGED_CURSOR = "This cursor is damaged or belongs to another list: start again from the first page (leave out cursor)."
+DAMAGED_CURSOR = "This cursor is damaged: start again from the first page (leave out cursor)."
+OTHER_ORDER_CURSOR = (
+    "This cursor belongs to another list or another sort: use it with the query it came from, "
+    "or start again from the first page (leave out cursor)."
+)
 
 
 def sort_keys(queryset):
@@ -58,18 +66,45 @@ def after(names_and_directions, values):
     return functools.reduce(operator.or_, conditions)  # never empty: the last key, the primary key, has a value
 
 
-def encode(values):
-    return signing.dumps([value.isoformat() if isinstance(value, datetime.date) else value for value in values], salt=SIGNING_SALT, compress=True)
+def order_of(keys):
+    """The order a cursor belongs to, as text: its keys, a descending one marked "-" ("-F(name),F(pk)")."""
+    return ",".join(f"{'-' if descending else ''}{expression}" for expression, descending in keys)
 
 
-def decode(cursor, count):
+def as_json(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def encode(list_name, order, values):
+    return signing.dumps({"list": list_name, "order": order, "after": [as_json(value) for value in values]}, salt=SIGNING_SALT, compress=True)
+
+
+def decode(cursor, list_name, order, fields):
+    """The values a cursor holds, each read as its sort key's field; a 400 for a cursor that does not fit."""
     try:
-        values = signing.loads(cursor, salt=SIGNING_SALT)
+        content = signing.loads(cursor, salt=SIGNING_SALT)
     except signing.BadSignature:
-        values = None
-    if not isinstance(values, list) or len(values) != count:
+        content = None
+    if not (isinstance(content, dict) and isinstance(content.get("after"), list)):
         raise ValidationError({"cursor": [DAMAGED_CURSOR]})
-    return values
+    if content.get("list") != list_name or content.get("order") != order or len(content["after"]) != len(fields):
+        raise ValidationError({"cursor": [OTHER_ORDER_CURSOR]})
+    return [read_value(value, field) for value, field in zip(content["after"], fields)]
+
+
+def read_value(value, field):
+    """A cursor's value as its field holds it: only what encode() would have written for that field passes
+    (2019-06-10 for a date, 3 for a number, never "3" or true)."""
+    if value is None:
+        return None
+    try:
+        typed = field.to_python(value)
+    except (exceptions.ValidationError, TypeError, ValueError):
+        typed = None
+    written = as_json(typed)
+    if typed is None or type(written) is not type(value) or written != value:
+        raise ValidationError({"cursor": [DAMAGED_CURSOR]})
+    return typed
 
 
 class KeysetPagination(BasePagination):
@@ -88,9 +123,12 @@ class KeysetPagination(BasePagination):
         queryset = queryset.order_by(
             *(F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name, descending in names)
         )
+        self.list_name = view.basename
+        self.order = order_of(keys)
         cursor = request.query_params.get(self.cursor_query_param)
-        if cursor is not None:
-            queryset = queryset.filter(after(names, decode(cursor, len(names))))
+        if cursor:  # an empty cursor, as a form sends it, is the first page
+            fields = [queryset.query.annotations[name].output_field for name, _ in names]
+            queryset = queryset.filter(after(names, decode(cursor, self.list_name, self.order, fields)))
         rows = list(queryset[: self.page_size + 1])
         self.has_next = len(rows) > self.page_size
         rows = rows[: self.page_size]
@@ -109,7 +147,7 @@ class KeysetPagination(BasePagination):
         if not self.has_next:
             return None
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.cursor_query_param, encode(self.last_values))
+        return replace_query_param(url, self.cursor_query_param, encode(self.list_name, self.order, self.last_values))
 
     def get_paginated_response(self, data):
         return Response({"next": self.next_link(), "results": data})
@@ -135,7 +173,10 @@ class KeysetPagination(BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Where the page starts: take the whole link from the previous page's `next`.",
+                "description": (
+                    "Where the page starts: take the whole link from the previous page's `next`. Left out or empty, "
+                    "the first page. A cursor works only with the list and sort it came from; any other is a 400."
+                ),
                 "schema": {"type": "string"},
             },
             {

@@ -43,7 +43,7 @@ def absolute(request, path):
 
 class SourceSerializer(serializers.ModelSerializer):
     kind_label = label_of(Source, "kind")
-    date = serializers.DateField(source="published_date")
+    date = serializers.DateField(source="published_date", allow_null=True)
     url = serializers.SerializerMethodField(help_text="The document: its address at the publisher, else the copy this site serves.")
     citation = serializers.CharField(read_only=True, help_text="Publisher, title and date, as a reader would cite it.")
 
@@ -51,7 +51,7 @@ class SourceSerializer(serializers.ModelSerializer):
         model = Source
         fields = ["kind", "kind_label", "publisher", "title", "date", "date_precision", "url", "citation"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, source):
         if source.url:
             return source.url
@@ -260,7 +260,7 @@ class JudgementSerializer(serializers.ModelSerializer):
     previous_area = serializers.CharField(allow_null=True, read_only=True)
     previous_inspection_id = serializers.IntegerField(allow_null=True, read_only=True)
     change = serializers.ChoiceField(choices=grades.GradeChange.choices, read_only=True)
-    source = SourceSerializer(read_only=True)
+    source = SourceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Judgement
@@ -290,11 +290,11 @@ class FindingSerializer(serializers.ModelSerializer):
     inspection_id = serializers.IntegerField(read_only=True)
     inspection_url = serializers.SerializerMethodField()
     council = CouncilRefSerializer(source="inspection.council", read_only=True)
-    start_date = serializers.DateField(source="inspection.start_date", read_only=True)
+    start_date = serializers.DateField(source="inspection.start_date", allow_null=True, read_only=True)
     kind_label = label_of(Finding, "kind")
     area_label = label_of(Finding, "area")
     said_by = serializers.SerializerMethodField(help_text="ofsted, or press for a statement a news article reported.")
-    source = SourceSerializer(read_only=True)
+    source = SourceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Finding
@@ -332,6 +332,7 @@ class KeyFigureSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(
         source="missing_code",
         choices=MissingCode.choices,
+        allow_blank=True,
         read_only=True,
         help_text="Empty where value is given; otherwise the source's code for why there is no number.",
     )

@@ -23,5 +23,5 @@ urlpatterns = [
         name="api-docs",
     ),
     *router.urls,
-    re_path(r"^.*$", errors.not_found, name="api-not-found"),
+    re_path(r"^[\s\S]*$", errors.not_found, name="api-not-found"),  # any address, a line break in it too
 ]

@@ -23,6 +23,7 @@ from inspections.filtersets import (
 from inspections.models import Judgement, Source
 
 from . import serializers
+from .errors import ErrorAnsweringSchema
 from .pagination import KeysetPagination
 
 PAGING_PARAMETERS = (KeysetPagination.cursor_query_param, KeysetPagination.page_size_query_param)
@@ -31,6 +32,7 @@ PAGING_PARAMETERS = (KeysetPagination.cursor_query_param, KeysetPagination.page_
 class ReadOnlyList(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     paging_parameters = PAGING_PARAMETERS
+    schema = ErrorAnsweringSchema()
     not_found = "There is no such record."
 
     def get_object(self):

@@ -1,11 +1,12 @@
 """Bad queries get JSON errors with the pages' own messages; pages and records that are not there, a JSON 404."""
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from django.core import signing
 
-from dashboard.api.pagination import SIGNING_SALT
+from dashboard.api.pagination import DAMAGED_CURSOR, OTHER_ORDER_CURSOR, SIGNING_SALT
 from tests.dashboard.api.conftest import walk
 
 pytestmark = pytest.mark.django_db
@@ -65,12 +66,62 @@ def test_a_damaged_cursor_or_one_from_another_list_is_refused(client, record):
     assert client.get(f"/api/councils/?page_size=1&cursor={council_cursor}").status_code == 200
 
 
+def next_cursor(client, url):
+    return unquote(re.search(r"cursor=([^&]+)", client.get(url).json()["next"]).group(1))
+
+
+@pytest.mark.parametrize(
+    "made_on, used_on",
+    [
+        ("/api/councils/?sort=date&page_size=3", "/api/councils/?sort=leaders&page_size=3"),
+        ("/api/councils/?sort=date&page_size=3", "/api/councils/?sort=-help_and_protection&page_size=3"),
+        ("/api/councils/?sort=date&page_size=3", "/api/councils/?sort=name&page_size=3"),
+        ("/api/councils/?sort=overall_effectiveness&page_size=3", "/api/councils/?sort=-overall_effectiveness&page_size=3"),
+        ("/api/inspections/?sort=council&page_size=3", "/api/inspections/?sort=date&page_size=3"),
+        ("/api/judgements/?sort=date&page_size=3", "/api/findings/?sort=date&page_size=3"),
+    ],
+)
+def test_a_cursor_from_another_list_or_sort_is_refused(client, record, made_on, used_on):
+    cursor = next_cursor(client, made_on)
+    assert problems(client.get(f"{used_on}&cursor={cursor}")) == {("cursor", OTHER_ORDER_CURSOR)}
+    assert client.get(f"{made_on}&cursor={cursor}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["Camden", "Camden", 3],  # a name where the date goes
+        ["2019-06-10", 3, 3],  # a number where a name goes
+        ["2019-06-10", "Camden", "3"],  # the key as text
+        ["2019-06-10", "Camden", True],
+        ["2019-06-10", "Camden", 3.5],
+        ["2019-6-10", "Camden", 3],  # not as a cursor writes a date
+        ["2019-02-30", "Camden", 3],
+        ["2019-06-10", "Camden", [3]],
+        ["2019-06-10", {"$gt": ""}, 3],
+    ],
+)
+def test_a_cursor_whose_values_do_not_fit_its_order_is_refused(client, record, values):
+    """Signed by the site, naming the right list and order, but holding values of the wrong kind."""
+    made = signing.loads(next_cursor(client, "/api/councils/?sort=date&page_size=1"), salt=SIGNING_SALT)
+    forged = signing.dumps({**made, "after": values}, salt=SIGNING_SALT, compress=True)
+    assert problems(client.get(f"/api/councils/?sort=date&page_size=1&cursor={forged}")) == {("cursor", DAMAGED_CURSOR)}
+    genuine = signing.dumps({**made, "after": ["2019-06-10", "Camden", 3]}, salt=SIGNING_SALT, compress=True)
+    assert client.get(f"/api/councils/?sort=date&page_size=1&cursor={genuine}").status_code == 200
+
+
+def test_an_empty_cursor_is_the_first_page(client, record):
+    for url in ("/api/councils/?page_size=2", "/api/findings/?said_by=press"):
+        assert client.get(f"{url}&cursor=").json()["results"] == client.get(url).json()["results"]
+
+
 def test_records_not_there_are_json_404s(client, record):
     for url, message in [
         ("/api/councils/atlantis/", "There is no council with that identifier."),
         (f"/api/inspections/{record.draft.pk}/", "There is no published inspection with that id."),
         ("/api/inspections/99999999999999999999/", "There is no published inspection with that id."),
         ("/api/nothing-here/", "There is nothing at this address: /api/ lists what there is."),
+        ("/api/inspections/1%0A2/", "There is nothing at this address: /api/ lists what there is."),
     ]:
         response = client.get(url)
         assert response.status_code == 404, url
