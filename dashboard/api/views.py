@@ -56,6 +56,11 @@ class CouncilViewSet(mixins.RetrieveModelMixin, ReadOnlyList):
         # What the filters and sorts read; each answered council's grades come from grades.latest_grades_of().
         return grades.with_current_scores(grades.with_latest_inspection(Council.objects.select_related("region")))
 
+    def filter_queryset(self, queryset):
+        # One council by its identifier is answered whether it still exists or not (as its page is): the
+        # list's default of current councils is for lists.
+        return queryset if self.action == "retrieve" else super().filter_queryset(queryset)
+
     def get_serializer(self, *args, **kwargs):
         if args:
             councils = list(args[0]) if kwargs.get("many") else [args[0]]

@@ -147,3 +147,10 @@ def test_the_api_only_reads(client, record):
         response = getattr(client, method)("/api/inspections/", data={}, content_type="application/json")
         assert response.status_code == 405, method
         assert response["Content-Type"] == "application/json"
+
+
+def test_a_former_council_is_answered_by_its_identifier(client, record):
+    """Lists leave former councils out unless asked; one council by its identifier is answered either way."""
+    response = client.get(f"/api/councils/{record.former.slug}/")
+    assert response.status_code == 200 and response.json()["is_current"] is False
+    assert record.former.slug not in {row["slug"] for row in client.get("/api/councils/").json()["results"]}

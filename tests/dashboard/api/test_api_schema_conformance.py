@@ -14,7 +14,6 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 
-from dashboard.api.throttling import ClientAddressThrottle
 from dashboard.wsgi import application
 from inspections.models import Finding
 from tests.factories import FindingFactory, SourceFactory
@@ -46,13 +45,13 @@ def map_case(context, case):
 
 
 @pytest.fixture
-def data_set(record, monkeypatch):
+def data_set(record):
     """The API tests' record, with the empty values an answer can hold: an undated source and a finding of an
     undated visit, cited from no source."""
     record.undated.sources.add(SourceFactory(title="Letter without a date", published_date=None))
     FindingFactory(inspection=record.undated, kind=Finding.Kind.WHAT_NEEDS_TO_IMPROVE, order=1, source=None, text="Undated.")
-    # Every example comes from one address: unthrottled, or most would be a 429.
-    monkeypatch.setattr(ClientAddressThrottle, "THROTTLE_RATES", {"api": None})
+    # Every example comes from one address: unthrottled (tests/conftest.py turns the limit off), or most
+    # would be a 429.
     return record
 
 
