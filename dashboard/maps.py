@@ -1,4 +1,4 @@
-"""The map of England's councils coloured by their latest grade in one judgement area.
+"""The map of England's councils coloured by their current grade in one judgement area.
 
 An inline SVG drawn on the server from the shipped boundaries (councils/boundaries.py): no script, no
 map tiles, nothing fetched. Each council is a link to its page, named in words by its <title>; grades

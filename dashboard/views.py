@@ -204,7 +204,7 @@ def council_list(request):
     if status == 200:
         # A page at a time, so that the page costs the same however many councils there are. In the
         # default order (by name) the database reads one stretch of the council_name_order index and
-        # works out latest grades for those councils only.
+        # works out current grades for those councils only (grades.latest_grades_of: two queries).
         page = Paginator(filterset.qs, COUNCILS_PER_PAGE).get_page(request.GET.get("page"))
         councils = list(page.object_list)
         latest = grades.latest_grades_of(councils, grades.COUNCIL_LINES)

@@ -11,6 +11,8 @@ import zlib
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -53,7 +55,16 @@ def data_set(record):
     FindingFactory(inspection=record.undated, kind=Finding.Kind.WHAT_NEEDS_TO_IMPROVE, order=1, source=None, text="Undated.")
     # Every example comes from one address: unthrottled (tests/conftest.py turns the limit off), or most
     # would be a 429.
-    return record
+    # The WSGI application is called as a server would, and a server's request ends close the database
+    # connection: on PostgreSQL that is the test's own transaction. Django's test client holds these
+    # signals back for the same reason.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield record
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 # CI draws the same examples every run (derandomize), so that a submission is judged on what it changed;
