@@ -123,11 +123,11 @@ def overview_data():
             else ""
         )
     latest_by_council = [latest for _region, latest in current]
-    index = grades.COUNCIL_LINES.index(region_line)
+    index, overall = grades.COUNCIL_LINES.index(region_line), grades.COUNCIL_LINES.index(grades.OVERALL)
     context = {
         "council_count": len(current),
         "not_given_count": sum(
-            1 for latest in latest_by_council if latest[0].status == grades.LatestStatus.NOT_GIVEN
+            1 for latest in latest_by_council if latest[overall].status == grades.LatestStatus.NOT_GIVEN
         ),
         "inspection_count": Inspection.objects.published().count(),
         "charts": [
@@ -189,7 +189,6 @@ def list_columns(rows):
     page has a current grade (a council last inspected under an earlier framework)."""
     shown = {entry.line.key for _council, latest in rows for entry in latest if entry.grade}
     return [line for line in grades.COUNCIL_LINES if line in COMPARISON_LINES or line.key in shown]
-
 
 
 def council_list(request):
