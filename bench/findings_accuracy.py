@@ -16,7 +16,10 @@ The reference is each PDF's own page text, read here with pypdf page by page, no
 * counts: per report, the list items printed under findings headings, counted here from the page text, against
   the findings the archive holds. A list's items are its top-level marked lines (numbered, or bulleted when the
   list is bulleted); a numbered line that only names a theme, with bulleted sentences under it, counts its
-  sentences. A list ends at the next heading of another section.
+  sentences. A list ends at the next heading of another section. In the 2013 inspections of looked after
+  children's services a numbered lead-in ("In order to improve ..., the local authority should take the following
+  action.") introduces bulleted lists under timescales ("Immediately:"): the bullets are the items, and the list
+  ends at the next section's grade ("Grade 3 (Adequate)").
 
 Every report that differs is listed with what differs.
 """
@@ -53,8 +56,11 @@ SECTION_HEADINGS = re.compile(
     r"|The inspection team|Review of the effectiveness of .*|Contents|Local authority.*Summary of findings"
     r"|The local authority|The Local Safeguarding Children Board.*|The LSCB|Section \d+:.*"
     r"|The experiences and progress of .*|The impact of leaders .*|Overall effectiveness.*"
-    r"|The casework model used in this area|Children[’']s services in .* (?:are|is|requires?) .*)",
+    r"|The casework model used in this area|Children[’']s services in .* (?:are|is|requires?) .*"
+    r"|Grade \d \((?i:outstanding|good|adequate|inadequate)\))",
 )
+# The 2013 reports' sentence introducing their lists of areas for improvement: no item itself.
+LEAD_IN = re.compile(r"In order to improve\b")
 # What a report prints under a heading with nothing to list.
 NONE_STATEMENT = re.compile(r"(?:the inspection did not (?:find|identify)|there (?:are|were) no|no areas)\b", re.I)
 GLUED_HEADING = re.compile(
@@ -240,7 +246,9 @@ def listed_items(body):
                 and re.match(r"[A-Z]", marker_free(following))
                 and BULLETED.match(following)
             )
-            if not theme and not NONE_STATEMENT.match(own):
+            if LEAD_IN.match(own):
+                top = None  # the items are the bullets under the timescales that follow
+            elif not theme and not NONE_STATEMENT.match(own):
                 counts[kind] += 1
         elif theme and marker is BULLETED:
             counts[kind] += 1

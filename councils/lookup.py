@@ -6,13 +6,17 @@ from collections import defaultdict
 
 from .models import Council, CouncilAlias
 
-_NAME_DROP = re.compile(r"\b(city of|county of|london borough of|royal borough of|borough of|borough|council)\b")
+_NAME_DROP = re.compile(
+    r"\b(city of|county of|london borough of|royal borough of|borough of|metropolitan borough|metropolitan district"
+    r"|borough|county council|city council|council)\b"
+)
 
 
 def normalise_name(name):
     """A council's name reduced for comparison: "Telford & Wrekin" = "Telford and Wrekin",
     "Bristol, City of" = "Bristol", "St. Helens" = "St Helens", "Bedford Borough" = "Bedford",
-    "County Durham" = "Durham"."""
+    "County Durham" = "Durham", "Kent County Council" = "Kent", "Sandwell Metropolitan Borough Council" =
+    "Sandwell"."""
     text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
     text = text.replace("&", " and ").replace("-", " ")
     text = re.sub(r"[^a-z0-9 ]", " ", text)

@@ -74,6 +74,8 @@ EVENT_TYPE_COLOURS = {
     EventType.FOCUSED_VISIT: "#ca357c",
     EventType.MONITORING_VISIT: "#ca3535",
     EventType.JTAI: "#54319f",
+    EventType.LOOKED_AFTER_INSPECTION: "#6b5300",
+    EventType.LSCB_REVIEW: "#a34700",
 }
 EVENT_TYPE_PATTERNS = {
     EventType.UNANNOUNCED_INSPECTION: "+",
@@ -83,10 +85,13 @@ EVENT_TYPE_PATTERNS = {
     EventType.FOCUSED_VISIT: ".",
     EventType.MONITORING_VISIT: "x",
     EventType.JTAI: "\\",
+    EventType.LOOKED_AFTER_INSPECTION: "-",
+    EventType.LSCB_REVIEW: "|",
 }
 FRAMEWORK_SHORT = {
     Framework.UNANNOUNCED_2009: "2009-12 unannounced",
     Framework.SAFEGUARDING_LAC_2009: "2009-12 safeguarding and LAC",
+    Framework.LOOKED_AFTER_CHILDREN: "Looked after children inspection",
     Framework.SIF: "SIF",
     Framework.ILACS: "ILACS",
     Framework.JTAI: "JTAI",
@@ -95,6 +100,7 @@ FRAMEWORK_SHORT = {
 FRAMEWORK_MARK = {
     Framework.UNANNOUNCED_2009: "2009-12",
     Framework.SAFEGUARDING_LAC_2009: "2009-12",
+    Framework.LOOKED_AFTER_CHILDREN: "LAC",
     Framework.SIF: "SIF",
     Framework.ILACS: "ILACS",
     Framework.JTAI: "JTAI",

@@ -3,7 +3,7 @@ hand plain data and Chart objects to templates. See tests/dashboard/test_query_c
 
 import datetime
 import hashlib
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 from django.core import signing
@@ -21,7 +21,16 @@ from councils.models import Council
 from inspections import grades, national_cache, schedule
 from inspections.filtering import errors_as_list
 from inspections.filtersets import CouncilFilterSet, FindingFilterSet
-from inspections.frameworks import GRADED_EVENT_TYPES, Area, EventType, Framework, area_wording, not_judged_words
+from inspections.frameworks import (
+    FULL_INSPECTION_TYPES,
+    GRADED_EVENT_TYPES,
+    PARTIAL_EVENT_AREAS,
+    Area,
+    EventType,
+    Framework,
+    area_wording,
+    not_judged_words,
+)
 from inspections.models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Origin, Source
 
 from . import charts, maps
@@ -387,15 +396,18 @@ VISITS = (EventType.FOCUSED_VISIT, EventType.MONITORING_VISIT)
 def record_limits():
     """What the record holds and what it lacks, read from the record itself in three queries.
 
-    Graded inspections: the first a national source grades (Ofsted's statistics or a report read from the
-    national archive), and the councils whose graded record starts earlier (entered by hand). Visits: the span
-    the official statistics give, and the councils with visits outside it. Former councils: those the record
-    holds no inspection of under the single inspection framework (2013-18), whose reports the archive lacks.
+    Full inspections: the first a national source grades (Ofsted's statistics or a report read from the national
+    archive), and the councils whose graded record starts earlier (entered by hand). Inspections of one part of
+    the services (looked after children's services alone, a safeguarding board alone): how many the reports give.
+    Visits: the span the official statistics give, and the councils with visits outside it. Former councils:
+    those the record holds no inspection of under the single inspection framework (2013-18), whose reports the
+    archive lacks.
     """
     published = Inspection.objects.published()
     graded_from = (
         Judgement.objects.filter(
             inspection__status=Inspection.Status.PUBLISHED,
+            inspection__event_type__in=FULL_INSPECTION_TYPES,
             source__kind__in=(Source.Kind.OFSTED_STATISTICS, Source.Kind.OFSTED_REPORT),
         )
         .exclude(inspection__origin=Origin.MANUAL)
@@ -410,10 +422,12 @@ def record_limits():
         )
         .values_list("council__name", "event_type", "placed_on", "official", "graded")
     )
-    visits, earlier = [], set()
+    visits, earlier, partial = [], set(), Counter()
     for council, event_type, placed_on, official, graded in events:
         if event_type in VISITS:
             visits.append((council, placed_on, official))
+        elif event_type not in FULL_INSPECTION_TYPES:
+            partial[event_type] += 1
         elif graded and placed_on and graded_from and placed_on < graded_from:
             earlier.add(council)
     official_dates = [placed_on for _, placed_on, official in visits if official and placed_on]
@@ -424,14 +438,14 @@ def record_limits():
         if not official and (first is None or placed_on is None or not first <= placed_on <= last)
     }
     graded_since = (
-        Exists(published.graded().filter(council=OuterRef("pk"), start_date__gte=graded_from))
+        Exists(published.full_inspections().filter(council=OuterRef("pk"), start_date__gte=graded_from))
         if graded_from
         else Value(False)
     )
     councils = list(
         Council.objects.annotate(
             graded_since=graded_since,
-            sif=Exists(published.filter(council=OuterRef("pk"), framework=Framework.SIF)),
+            sif=Exists(published.full_inspections().filter(council=OuterRef("pk"), framework=Framework.SIF)),
         ).values_list("name", "is_current", "graded_since", "sif")
     )
     return {
@@ -439,6 +453,9 @@ def record_limits():
         "graded_councils": sum(1 for _, current, graded, _ in councils if current and graded),
         "current_councils": sum(1 for _, current, _, _ in councils if current),
         "graded_earlier": sorted(earlier),
+        "partial_events": [
+            (EventType(event_type).label, partial[event_type]) for event_type in PARTIAL_EVENT_AREAS if partial[event_type]
+        ],
         "visits_from": first,
         "visits_to": last,
         "official_visits": len(official_dates),

@@ -18,6 +18,12 @@ class Framework(models.TextChoices):
         "safeguarding_lac_2009",
         "Inspection of safeguarding and looked after children services (2009-12)",
     )
+    # The standalone inspections of looked after children's services Ofsted made before the single
+    # framework (November 2013) brought them into one inspection with child protection.
+    LOOKED_AFTER_CHILDREN = (
+        "looked_after_children",
+        "Inspection of looked after children services (before November 2013)",
+    )
     SIF = "sif", "Single inspection framework (SIF, 2013-17)"
     ILACS = "ilacs", "Inspecting local authority children's services (ILACS, 2018-)"
     JTAI = "jtai", "Joint targeted area inspection (JTAI)"
@@ -31,6 +37,9 @@ class EventType(models.TextChoices):
     FOCUSED_VISIT = "focused_visit", "Focused visit"
     MONITORING_VISIT = "monitoring_visit", "Monitoring visit"
     JTAI = "jtai", "Joint targeted area inspection"
+    # Graded, but not an inspection of all the council's children's services (see FULL_INSPECTION_TYPES).
+    LOOKED_AFTER_INSPECTION = "looked_after_inspection", "Inspection of looked after children services"
+    LSCB_REVIEW = "lscb_review", "Review of the Local Safeguarding Children Board"
 
 
 class Grade(models.TextChoices):
@@ -75,6 +84,7 @@ class Area(models.TextChoices):
 FRAMEWORK_IN_A_SENTENCE = {
     Framework.UNANNOUNCED_2009: "the 2009-12 unannounced inspections",
     Framework.SAFEGUARDING_LAC_2009: "the 2009-12 safeguarding and looked after children inspections",
+    Framework.LOOKED_AFTER_CHILDREN: "the inspections of looked after children services (before November 2013)",
     Framework.SIF: "the single inspection framework (2013-17)",
     Framework.ILACS: "ILACS (2018 on)",
     Framework.JTAI: "joint targeted area inspections",
@@ -82,6 +92,7 @@ FRAMEWORK_IN_A_SENTENCE = {
 FRAMEWORK_LABELS = {
     Framework.UNANNOUNCED_2009: "Unannounced inspection, 2009-12",
     Framework.SAFEGUARDING_LAC_2009: "Safeguarding and looked after children inspection, 2009-12",
+    Framework.LOOKED_AFTER_CHILDREN: "Looked after children services inspection",
     Framework.SIF: "Single inspection framework",
     Framework.ILACS: "ILACS",
     Framework.JTAI: "Joint targeted area inspection",
@@ -140,6 +151,8 @@ AREA_RULES = (
     AreaRule(Framework.SAFEGUARDING_LAC_2009, Area.SAFEGUARDING_CAPACITY, FOUR_POINT_2009),
     AreaRule(Framework.SAFEGUARDING_LAC_2009, Area.LOOKED_AFTER_OVERALL, FOUR_POINT_2009),
     AreaRule(Framework.SAFEGUARDING_LAC_2009, Area.LOOKED_AFTER_CAPACITY, FOUR_POINT_2009),
+    AreaRule(Framework.LOOKED_AFTER_CHILDREN, Area.LOOKED_AFTER_OVERALL, FOUR_POINT_2009),
+    AreaRule(Framework.LOOKED_AFTER_CHILDREN, Area.LOOKED_AFTER_CAPACITY, FOUR_POINT_2009),
     AreaRule(Framework.SIF, Area.OVERALL_EFFECTIVENESS, FOUR_POINT_2013),
     AreaRule(Framework.SIF, Area.HELP_AND_PROTECTION, FOUR_POINT_2013),
     AreaRule(Framework.SIF, Area.LOOKED_AFTER_AND_PERMANENCE, FOUR_POINT_2013),
@@ -166,8 +179,17 @@ AREA_RULES = (
     AreaRule(Framework.ILACS, Area.CARE_LEAVERS, FOUR_POINT_2013, judged_from=ILACS_SEPARATE_CARE_LEAVERS_FROM),
 )
 
-# Only these kinds of event are graded; visits and unannounced inspections report findings only.
-GRADED_EVENT_TYPES = (EventType.FULL_INSPECTION, EventType.STANDARD_INSPECTION, EventType.SHORT_INSPECTION)
+# Inspections of all the council's children's services: a council's current grades are its latest one's.
+FULL_INSPECTION_TYPES = (EventType.FULL_INSPECTION, EventType.STANDARD_INSPECTION, EventType.SHORT_INSPECTION)
+# Only these kinds of event are graded; visits and unannounced inspections report findings only. An
+# inspection of looked after children's services alone, or a review of the safeguarding board alone,
+# gives grades in its own areas: history in those lines, never a council's latest full inspection.
+GRADED_EVENT_TYPES = (*FULL_INSPECTION_TYPES, EventType.LOOKED_AFTER_INSPECTION, EventType.LSCB_REVIEW)
+# The areas a graded event that is not a full inspection judges, whatever its framework also grades.
+PARTIAL_EVENT_AREAS = {
+    EventType.LOOKED_AFTER_INSPECTION: (Area.LOOKED_AFTER_OVERALL, Area.LOOKED_AFTER_CAPACITY),
+    EventType.LSCB_REVIEW: (Area.LSCB,),
+}
 
 
 def area_rule(framework, area):
@@ -244,13 +266,23 @@ def area_wording(framework, area):
     return AREA_WORDING.get((framework, area), Area(area).label)
 
 
-def judgement_problem(framework, area, grade, date=None):
-    """Why this grade cannot stand for this area of an inspection, in an editor's words; None when it can."""
+def event_judges(event_type, area):
+    """False where an event judges only some areas (PARTIAL_EVENT_AREAS) and not `area`."""
+    return area in PARTIAL_EVENT_AREAS.get(event_type, (area,))
+
+
+def judgement_problem(framework, area, grade, date=None, event_type=None):
+    """Why this grade cannot stand for this area of an inspection (of `event_type`, where given), in an
+    editor's words; None when it can."""
     framework_label = Framework(framework).label if framework in Framework.values else "this framework"
     if framework not in Framework.values:
         return "Choose the inspection's framework before adding judgements."
     if area not in Area.values:
         return f"“{area}” is not a judgement area."
+    if not event_judges(event_type, area):
+        allowed = ", ".join(Area(a).label for a in PARTIAL_EVENT_AREAS[event_type])
+        kind = EventType(event_type).label
+        return f"{Area(area).label} is not judged in this kind of event ({kind}: it grades {allowed})."
     rule = area_rule(framework, area)
     if rule is None:
         allowed = ", ".join(Area(a).label for a in areas_for(framework)) or "no areas"

@@ -7,10 +7,13 @@ prefetched inspections, and as SQL annotations where a list of councils or judge
 two are held equal by tests/inspections/test_grades_agree.py).
 
 The rules
-1. What counts. Judgements of published full inspections (standard, short or full; visits are never
-   graded). Judgements need a start date, so they are placed by their inspection's start date; a
-   judgement is earlier than another when its inspection started on an earlier day. The council's latest full inspection is placed by its start date,
-   else by its publication date; a full inspection with neither is not placed and does not count.
+1. What counts. Judgements of published graded events: full inspections (standard, short or full),
+   and the events that judge some areas only (an inspection of looked after children's services alone,
+   2013; a review of the Local Safeguarding Children Board alone); visits are never graded. Judgements
+   need a start date, so they are placed by their inspection's start date; a judgement is earlier than
+   another when its inspection started on an earlier day. The council's latest full inspection is
+   placed by its start date, else by its publication date; a full inspection with neither is not placed
+   and does not count.
 2. Areas across frameworks. Ofsted has renamed and regrouped its judgement areas; LINES says which
    areas continue one another, and so can be compared: SIF "help and protection" (and 2009-12
    "safeguarding services") continue as ILACS "help and protection"; SIF "looked after and achieving
@@ -27,8 +30,10 @@ The rules
    line has no earlier grade. "Adequate" (2009-12) and "requires improvement" (2013 on) share score 3
    but are not the same judgement: CHANGE_WORDS and the pages say so where they meet.
 5. Current. A council's current grades are the grades its latest full inspection gave, in each line it
-   judged, each with its change from the previous grade in that line. Where that inspection gave none in
-   a line, the line has no current grade, and says why: "not given" when the framework does not judge it
+   judged, each with its change from the previous grade in that line; where a graded event that judges
+   some areas only came after it and judged a line, that event's grade is the line's current grade (a
+   board reviewed on its own after the inspection). Where none of them gave a grade in a line, the line
+   has no current grade, and says why: "not given" when the framework does not judge it
    then (from April 2026 ILACS gives no overall grade: frameworks.not_judged_words), "not recorded" when
    it does and our sources lack the grade. The most recent grade ever given in the line ("last given",
    with its date) is history: it is shown as such, and is never the basis of a current grade, a change,
@@ -42,7 +47,15 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan, LessThan
 
-from .frameworks import GRADE_SCORES, GRADED_EVENT_TYPES, Area, Grade, judged_condition, not_judged_words
+from .frameworks import (
+    FULL_INSPECTION_TYPES,
+    GRADE_SCORES,
+    GRADED_EVENT_TYPES,
+    Area,
+    Grade,
+    judged_condition,
+    not_judged_words,
+)
 from .models import Inspection, Judgement
 
 
@@ -170,12 +183,17 @@ def placed_on(inspection):
 
 
 def counts(inspection):
+    """Whether an event's judgements count (rule 1)."""
     return inspection.status == Inspection.Status.PUBLISHED and inspection.event_type in GRADED_EVENT_TYPES
+
+
+def is_full_inspection(inspection):
+    return inspection.status == Inspection.Status.PUBLISHED and inspection.event_type in FULL_INSPECTION_TYPES
 
 
 def full_inspections(inspections):
     """The council's counted full inspections, oldest first."""
-    placed = [i for i in inspections if counts(i) and placed_on(i)]
+    placed = [i for i in inspections if is_full_inspection(i) and placed_on(i)]
     return sorted(placed, key=lambda i: (placed_on(i), i.pk or 0))
 
 
@@ -247,7 +265,7 @@ class LatestGrade:
 
     @property
     def current(self):
-        """The GradeStep of the grade the latest full inspection gave in this line, or None."""
+        """The GradeStep of the line's current grade (rule 5), or None."""
         return self.last_given if self.status == LatestStatus.GIVEN else None
 
     @property
@@ -321,11 +339,19 @@ def status_words(status, framework, date, line):
     return ""
 
 
-def line_status(latest, judged_by_latest, line):
-    """Rule 5's LatestStatus of `line` for the latest full inspection `latest` (None: no full inspection)."""
+def is_current(judgement, latest):
+    """Whether `judgement` is current (rule 5): given by the latest full inspection `latest`, or after it."""
+    return latest is not None and (
+        judgement.inspection_id == latest.pk or judgement.inspection_start_date > placed_on(latest)
+    )
+
+
+def line_status(latest, given, line):
+    """Rule 5's LatestStatus of `line` for the latest full inspection `latest` (None: no full inspection);
+    `given`: the line has a current grade."""
     if latest is None:
         return None
-    if judged_by_latest:
+    if given:
         return LatestStatus.GIVEN
     if not_judged_words(latest.framework, line.areas, placed_on(latest)):
         return LatestStatus.NOT_GIVEN
@@ -344,7 +370,7 @@ def latest_grades(inspections, lines=LINES):
         if last is not None:
             previous = previous_judgement(last, judgements, line)
             last_given = GradeStep(last, previous, grade_change(previous and previous.grade, last.grade))
-        status = line_status(latest, last is not None and latest is not None and last.inspection_id == latest.pk, line)
+        status = line_status(latest, last is not None and is_current(last, latest), line)
         result.append(LatestGrade(line, status, latest, last_given))
     return result
 
@@ -473,7 +499,7 @@ def full_inspections_of(council_ref="pk"):
     """The counted full inspections of the council at `council_ref` (an OuterRef name), newest first."""
     return (
         Inspection.objects.filter(
-            council_id=OuterRef(council_ref), status=Inspection.Status.PUBLISHED, event_type__in=GRADED_EVENT_TYPES
+            council_id=OuterRef(council_ref), status=Inspection.Status.PUBLISHED, event_type__in=FULL_INSPECTION_TYPES
         )
         .annotate(placed_on=Coalesce("start_date", "published_date"))
         .filter(placed_on__isnull=False)
@@ -506,9 +532,21 @@ def with_latest_inspection(councils):
 
 
 def current_judgements(line):
-    """The judgement the latest full inspection gave in `line` (of a council annotated by
-    with_latest_inspection()), with its score: at most one row."""
-    judgements = counted_judgements().filter(inspection_id=OuterRef("latest_inspection_id"), area__in=line.areas)
+    """The current judgement in `line` (rule 5) of a council annotated by with_latest_inspection(), with its
+    score: the line's newest, where that is the latest full inspection's or later (is_current() in SQL); at
+    most one row."""
+    newer = counted_judgements().filter(
+        Q(inspection_start_date__gt=OuterRef("inspection_start_date"))
+        | Q(inspection_start_date=OuterRef("inspection_start_date"), inspection_id__gt=OuterRef("inspection_id")),
+        inspection__council_id=OuterRef("inspection__council_id"),
+        area__in=line.areas,
+    )
+    judgements = counted_judgements().filter(
+        Q(inspection_id=OuterRef("latest_inspection_id"))
+        | Q(inspection__council_id=OuterRef("pk"), inspection_start_date__gt=OuterRef("latest_inspection_date")),
+        ~Exists(newer),
+        area__in=line.areas,
+    )
     return judgements.annotate(score=grade_score_expression("grade"))
 
 
@@ -564,8 +602,7 @@ def with_latest_grades(councils, lines=(OVERALL,)):
     for line in lines:
         prefix = line.key
         in_line = line_judgements(line)
-        at_latest = counted_judgements().filter(inspection_id=OuterRef("latest_inspection_id"), area__in=line.areas)
-        at_latest = at_latest.annotate(score=grade_score_expression("grade"))
+        at_latest = current_judgements(line)
         columns = {
             "grade": "grade",
             "area": "area",
@@ -575,10 +612,10 @@ def with_latest_grades(councils, lines=(OVERALL,)):
             "date_precision": "inspection__date_precision",
         }
         current = {f"{prefix}_{name}": Subquery(at_latest.values(column)[:1]) for name, column in columns.items()}
-        # The latest full inspection's judgement is the line's newest, so the one before it is the second.
+        before_current = in_line.filter(inspection__start_date__lt=OuterRef(f"{prefix}_date"))
         previous = {
             f"{prefix}_previous_{name}": Case(
-                When(**{f"{prefix}_grade__isnull": False}, then=Subquery(in_line.values(columns[name])[1:2])),
+                When(**{f"{prefix}_grade__isnull": False}, then=Subquery(before_current.values(columns[name])[:1])),
                 default=None,
             )
             for name in ("grade", "score", "date")

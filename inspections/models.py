@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from councils.models import Council
 
 from .frameworks import (
+    FULL_INSPECTION_TYPES,
     GRADE_SCORES,
     GRADED_EVENT_TYPES,
     Area,
@@ -17,6 +18,7 @@ from .frameworks import (
     Framework,
     Grade,
     area_rule,
+    event_judges,
     area_wording,
     judgement_problem,
     valid_judgement_condition,
@@ -150,6 +152,10 @@ class InspectionQuerySet(models.QuerySet):
 
     def graded(self):
         return self.filter(event_type__in=GRADED_EVENT_TYPES)
+
+    def full_inspections(self):
+        """Inspections of all the council's children's services (not of one part, nor visits)."""
+        return self.filter(event_type__in=FULL_INSPECTION_TYPES)
 
     def chronological(self):
         return self.order_by("start_date", "pk")
@@ -382,7 +388,11 @@ class Inspection(models.Model):
             problems = [
                 problem
                 for judgement in self.judgements.all()
-                if (problem := judgement_problem(self.framework, judgement.area, judgement.grade, self.start_date))
+                if (
+                    problem := judgement_problem(
+                        self.framework, judgement.area, judgement.grade, self.start_date, self.event_type
+                    )
+                )
             ]
             if problems:
                 raise ValidationError(
@@ -488,10 +498,13 @@ class Judgement(models.Model):
             )
         if inspection.start_date is None:
             raise ValidationError("Give the inspection's start date before grading it.", code="undated")
-        problem = judgement_problem(self.framework, self.area, self.grade, self.inspection_start_date)
+        problem = judgement_problem(
+            self.framework, self.area, self.grade, self.inspection_start_date, inspection.event_type
+        )
         if problem:
             rule = area_rule(self.framework, self.area)
-            field = "grade" if rule and rule.applies_on(self.inspection_start_date) else "area"
+            judged = rule and rule.applies_on(self.inspection_start_date) and event_judges(inspection.event_type, self.area)
+            field = "grade" if judged else "area"
             raise ValidationError({field: problem}, code="invalid_for_framework")
 
     def save(self, *args, **kwargs):

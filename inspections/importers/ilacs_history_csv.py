@@ -9,10 +9,11 @@ inspector, five grade columns and the report's link. The grades were machine-rea
 * `not_reported_post_reform`: no overall effectiveness from April 2026, no grade;
 * blanks and anything else that is not Ofsted's wording (e.g. "to requires improvement"): no grade.
 
-Rows without a framework and without grades are the earlier full inspections: created as full
-inspections, under the single inspection framework when published from 2014 (the framework of 2012-13
-reports is not known), with no start date, as no source here dates them. Rows with grades but no
-framework or dates are only matched to an inspection the official statistics give.
+Rows without a framework are only matched to an inspection another source gives, never created: the
+file does not say what they report on. Those with neither grades nor dates are the reports before 2018
+(full inspections, reviews of a safeguarding board alone, inspections of looked after children's
+services alone, and web pages saved where a report was): the report archive, read from the reports
+themselves, says which each is (import_report_archive), so this file skips them.
 """
 
 import datetime
@@ -22,7 +23,7 @@ from django.utils.text import slugify
 
 from councils.lookup import CouncilIndex
 
-from ..frameworks import EventType, Framework
+from ..frameworks import Framework
 from ..models import Source
 from .files import ImportFileError, ImportSummary, Progress, parse_date, read_csv_table
 from .inspection_writer import InspectionRecord, InspectionWriter, person_name
@@ -54,9 +55,6 @@ GRADE_COLUMNS = {
     "care_leavers": "care_leavers_grade",
 }
 
-SIF_REPORTS_FROM = datetime.date(2014, 1, 1)
-
-
 def _text(value):
     return " ".join(str(value or "").split())
 
@@ -80,7 +78,6 @@ def _record(line, row, councils, summary):
     end = _date(row, "inspection_end_date", summary, where)
     grades = _parse_grades({role: row.get(column) for role, column in GRADE_COLUMNS.items()}, summary, where)
     framework_text = _text(row.get("inspection_framework"))
-    type_is_guess = False
     if framework_text:
         event_type, framework = parse_event_type(framework_text)
         if event_type is None:
@@ -89,9 +86,7 @@ def _record(line, row, councils, summary):
     elif grades or start:
         event_type, framework = None, Framework.ILACS  # graded, type not stated: matched only
     else:
-        type_is_guess = True
-        event_type = EventType.FULL_INSPECTION
-        framework = Framework.SIF if published and published >= SIF_REPORTS_FROM else ""
+        event_type, framework = None, ""  # a report before 2018, of a kind the file does not say
     if start is None and end is not None:
         end = None
     link = _text(row.get("inspection_link"))
@@ -106,7 +101,6 @@ def _record(line, row, councils, summary):
         report_url=link if link.startswith(("http://", "https://")) else "",
         grades=grades,
         where=where,
-        type_is_guess=type_is_guess,
     )
 
 
@@ -151,6 +145,9 @@ def import_ilacs_history_csv(path, *, progress_stream=None, show_progress=None):
             progress.advance()
             record = _record(line, row, councils, summary)
             if record is None:
+                continue
+            if record.event_type is None and not (record.grades or record.start_date):
+                summary.skip("kind of report not stated (the report archive reads it from the report)", record.where)
                 continue
             if record.report_url:
                 if record.report_url in links:

@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from councils.models import Council
 
 from .. import national_cache
-from ..frameworks import GRADED_EVENT_TYPES, Area, EventType, Grade, judgement_problem
+from ..frameworks import FULL_INSPECTION_TYPES, GRADED_EVENT_TYPES, Area, EventType, Grade, judgement_problem
 from ..models import Disagreement, Inspection, Judgement, Origin, Source
 from .ofsted_wording import area_for_role
 from .provenance import IMPORT_CHANGE_REASON, edited_by_hand
@@ -30,8 +30,8 @@ from .provenance import IMPORT_CHANGE_REASON, edited_by_hand
 
 
 def family(event_type):
-    """Graded inspections are one family (a file may call one "standard" and another "full")."""
-    return "graded" if event_type is None or event_type in GRADED_EVENT_TYPES else event_type
+    """Full inspections are one family (a file may call one "standard" and another "full")."""
+    return "graded" if event_type is None or event_type in FULL_INSPECTION_TYPES else event_type
 
 
 @dataclass
@@ -39,7 +39,7 @@ class InspectionRecord:
     """One inspection or visit as a file gives it."""
 
     council: Council
-    event_type: str | None  # None: graded, type not given (Ofsted's latest-grades sheet)
+    event_type: str | None  # None: a full inspection, type not given (matched to one the database holds)
     framework: str
     start_date: datetime.date | None
     published_date: datetime.date | None = None
@@ -49,7 +49,6 @@ class InspectionRecord:
     report_url: str = ""
     grades: dict = field(default_factory=dict)  # role -> grade
     where: str = ""
-    type_is_guess: bool = False  # event type and framework inferred, not stated by the file
     judgements: dict = field(default_factory=dict)  # area -> grade, where the file names the areas itself
     source: Source | None = None  # where the record's facts come from, if not the writer's source (one per report)
 
@@ -332,8 +331,6 @@ class InspectionWriter:
             new, old = getattr(record, name), getattr(inspection, name)
             if new in (None, "") or new == old:
                 continue
-            if name in ("event_type", "framework") and record.type_is_guess:
-                continue
             if isinstance(old, str) and old and _same_text(old, new):
                 continue  # the same words, written differently: the first spelling stays
             if self._outranked(held, record, name, old, new):
@@ -385,7 +382,7 @@ class InspectionWriter:
     def _judgements_invalid_on(self, held, start_date, framework=None):
         framework = framework or held.inspection.framework
         return any(
-            judgement_problem(framework, area, judgement.grade, start_date)
+            judgement_problem(framework, area, judgement.grade, start_date, held.inspection.event_type)
             for area, judgement in held.judgements.items()
         )
 
@@ -407,7 +404,7 @@ class InspectionWriter:
             self.summary.skip("grades not stored: the inspection has no start date", record.where)
             return
         for area, grade in self._graded_areas(record, inspection.start_date):
-            problem = judgement_problem(inspection.framework, area, grade, inspection.start_date)
+            problem = judgement_problem(inspection.framework, area, grade, inspection.start_date, inspection.event_type)
             if problem:
                 self.summary.skip(f"grade not stored: {problem}", record.where)
                 continue
@@ -453,7 +450,7 @@ class InspectionWriter:
         inspection = held.inspection
         differences = []
         for name in (*self.OFFICIAL_FIELDS, *self.OTHER_FIELDS):
-            if name in ("framework",) or (name == "event_type" and record.type_is_guess):
+            if name == "framework":
                 continue
             new, old = getattr(record, name), getattr(inspection, name)
             if new in (None, "") or old in (None, "") or new == old:

@@ -120,7 +120,7 @@ def parse_report(source):
     """Read a report from a path, bytes or a file-like object."""
     pages = read_pages(source)
     head = " ".join(line for page in pages[:2] for line in page)
-    framework, title = identify(head)
+    framework, kind, title = identify(head)
     lines = Lines(pages)
     warnings = []
     visits = inspection_visits(lines)
@@ -129,19 +129,22 @@ def parse_report(source):
         warnings.append(f"The report prints one inspection date ({start_date:%-d %B %Y}), not a range.")
     if len(visits) > 1:
         warnings.append("The inspection was split into visits: " + "; ".join(f"{a} to {b}" for a, b in visits) + ".")
-    judgements, not_judged = read_judgements(framework, lines)
+    judgements, not_judged = read_judgements(framework, kind, lines)
     if not_judged:
         warnings.append("Not judged: " + ", ".join(Area(area).label for area in not_judged) + ".")
     inspector = lead_inspector(lines)
     if not inspector:
         warnings.append("The report names no lead inspector.")
-    findings = improvement_points(framework, lines)
+    if kind == EventType.LOOKED_AFTER_INSPECTION:
+        findings = looked_after_points(lines)
+    else:
+        findings = improvement_points(framework, kind, lines)
     if not findings:
         warnings.append("No points to improve or for priority action were found.")
     return ParsedReport(
         council_name=council_name(head, title),
         framework=framework,
-        event_type=event_type(framework, visits),
+        event_type=kind or ilacs_event_type(visits),
         start_date=start_date,
         end_date=end_date,
         published_date=published_date(head),
@@ -211,6 +214,11 @@ def check_is_pdf(data):
     if b"%PDF-" in head:
         return
     if re.search(rb"<!doctype html|<html|<head|<body", head, re.I):
+        if re.search(rb"<title>\s*Report not found", data[:4096], re.I):
+            raise ReportError(
+                "This is Ofsted's web page “Report not found”, saved under a PDF name: Ofsted no longer publishes "
+                "this report."
+            )
         raise ReportError("This is a web page (HTML) saved under a PDF name, not a PDF: download the report again.")
     raise ReportError("This is not a PDF file.")
 
@@ -423,12 +431,10 @@ ILACS_TITLE = re.compile(
 SIF_TITLE = re.compile(r"inspection of services for children in need of help and protection", re.I)
 LSCB_REVIEW = re.compile(r"Review of the effectiveness of the Local Safeguarding Children\s+Board", re.I)
 
+# An inspection of looked after children's services alone (2013, before the single framework).
+LOOKED_AFTER_TITLE = re.compile(r"^(?:\S+ )?Inspection of looked after children\s+services", re.I)
+
 OTHER_DOCUMENTS = (
-    (
-        r"^(?:\S+ )?Inspection of looked after children services",
-        "This is a 2013 inspection of looked after children services, not a report under SIF or ILACS: "
-        "enter it by hand.",
-    ),
     (r"\bfocused visit\b", "This is a focused visit letter, not an inspection report: focused visits are not graded."),
     (
         r"\bmonitoring visit\b",
@@ -452,17 +458,18 @@ OTHER_DOCUMENTS = (
 
 
 def identify(head):
-    """The framework of a report on a council's children's services, from its title at the top of page 1."""
+    """(framework, event type, title match) of a report on a council's children's services, from its title at
+    the top of page 1. The event type is None where the dates decide it (ILACS)."""
     title = head[:400]
     if match := SIF_TITLE.search(title):
-        return Framework.SIF, match
-    if LSCB_REVIEW.search(title):
-        raise ReportError(
-            "This is a review of a Local Safeguarding Children Board on its own, not an inspection of the "
-            "council's children's services."
-        )
+        return Framework.SIF, EventType.FULL_INSPECTION, match
+    if match := LSCB_REVIEW.search(title):
+        # The review of a board on its own, under the single framework's section on boards.
+        return Framework.SIF, EventType.LSCB_REVIEW, match
+    if match := LOOKED_AFTER_TITLE.search(title.strip()):
+        return Framework.LOOKED_AFTER_CHILDREN, EventType.LOOKED_AFTER_INSPECTION, match
     if match := ILACS_TITLE.search(title):
-        return Framework.ILACS, match
+        return Framework.ILACS, None, match
     for pattern, message in OTHER_DOCUMENTS:
         if re.search(pattern, head[:1500], re.I):
             raise ReportError(message)
@@ -470,13 +477,18 @@ def identify(head):
 
 
 def council_name(head, title):
-    """The name in the title ("Inspection of Bury local authority ..."), else the line above the title."""
+    """The name in the title ("Inspection of Bury local authority ..."), else the line above the title ("Surrey
+    Safeguarding Children Board" above a board's review), else the text between the title and the dates ("Kent
+    County Council" below a 2013 inspection's title)."""
     if name := title.groupdict().get("name"):
         return clean_council_name(name)
     if trust := title.groupdict().get("trust"):
         # The council whose services the trust runs: "Bradford Children and Families Trust" -> "Bradford".
         return clean_council_name(re.sub(r"\s+Children\S*(?: and Families| Services)? Trust$", "", trust, flags=re.I))
     before_title = head[: title.start()]
+    if not before_title.strip():
+        after_title = re.split(r"Inspection dates?|Reporting inspector|Lead inspector", head[title.end() :], flags=re.I)
+        before_title = after_title[0] if len(after_title) > 1 else ""
     if not before_title.strip():
         raise ReportError("The council's name cannot be read from the report's title page.")
     return clean_council_name(before_title)
@@ -486,15 +498,14 @@ def clean_council_name(name):
     name = re.sub(r"\s+", " ", name).strip(" ,")
     name = re.sub(r"(?<=[A-Za-z])\d$", "", name)  # a footnote marker stuck to the name
     name = re.sub(r"\s+Children[’'`]?s Services$", "", name, flags=re.I)  # "Medway Children's Services"
+    name = re.sub(r"\s+(?:Local\s+)?Safeguarding Children Board$", "", name, flags=re.I)  # "Surrey Safeguarding ..."
     return re.sub(r"^the ", "", name, flags=re.I)
 
 
-def event_type(framework, visits):
-    """SIF inspections are full inspections. ILACS reports do not name their kind: a short inspection is one week
-    on site, a standard one two. An inspection Ofsted split (paused, then resumed to gather more evidence) is
-    judged by the visit it was planned as, the first: the days added later do not make a short one standard."""
-    if framework == Framework.SIF:
-        return EventType.FULL_INSPECTION
+def ilacs_event_type(visits):
+    """ILACS reports do not name their kind: a short inspection is one week on site, a standard one two. An
+    inspection Ofsted split (paused, then resumed to gather more evidence) is judged by the visit it was planned
+    as, the first: the days added later do not make a short one standard."""
     start_date, end_date = visits[0]
     if (end_date - start_date).days <= 7:
         return EventType.SHORT_INSPECTION
@@ -646,9 +657,10 @@ NAME = r"[A-ZÀ-Þ][\w’'.-]*(?:\s+(?:[A-ZÀ-Þ][\w’'.-]*|de|van|von|le|la|du
 
 def lead_inspector(lines):
     """The lead inspector's name, without the title that follows it, from the report's own "Lead inspector:" line
-    (page 1, or the list of the inspection team): never from prose that mentions the lead inspector."""
+    (page 1, or the list of the inspection team; "Reporting inspector" in 2013): never from prose that mentions
+    the lead inspector."""
     for index, line in enumerate(lines):
-        match = re.match(r"Lead (?:social care )?inspectors?(?: on site)?\s*(:)?\s*(.*)$", line, re.I)
+        match = re.match(r"(?:Lead (?:social care )?|Reporting )inspectors?(?: on site)?\s*(:)?\s*(.*)$", line, re.I)
         if not match:
             continue
         named = match[2] or (lines[index + 1] if index + 1 < len(lines) and match[1] else "")
@@ -713,8 +725,14 @@ def grade_value(words):
     return Grade(words)
 
 
-def read_judgements(framework, lines):
+def read_judgements(framework, kind, lines):
     """(judgements as (area, grade) pairs, areas the report marks "Not judged")."""
+    if kind == EventType.LSCB_REVIEW:
+        if lscb := lscb_grade(lines):
+            return [(Area.LSCB, lscb)], []
+        raise ReportError("The review's judgement on the Local Safeguarding Children Board cannot be read.")
+    if kind == EventType.LOOKED_AFTER_INSPECTION:
+        return looked_after_judgements(lines), []
     table = judgement_table(lines)
     if framework == Framework.ILACS:
         found = set(dict(table))
@@ -730,6 +748,31 @@ def read_judgements(framework, lines):
     elif LSCB_REVIEW.search(" ".join(lines[:40])):
         raise ReportError("The report includes a review of the LSCB, but its judgement cannot be read.")
     return judgements, not_judged(table)
+
+
+# The 2013 reports' "Record of main findings": "Overall effectiveness Adequate", "Capacity to improve Good"
+# (Medway adds "Grade 4"), on the 2009-12 scale.
+RECORD_OF_MAIN_FINDINGS = re.compile(r"Record of main findings", re.I)
+LOOKED_AFTER_ROWS = (
+    (re.compile(r"Overall effectiveness\s+(outstanding|good|adequate|inadequate)\b", re.I), Area.LOOKED_AFTER_OVERALL),
+    (re.compile(r"Capacity (?:to|for) improve(?:ment)?\s+(outstanding|good|adequate|inadequate)\b", re.I), Area.LOOKED_AFTER_CAPACITY),
+)
+
+
+def looked_after_judgements(lines):
+    """Overall effectiveness and capacity to improve of looked after children's services, from the record of main
+    findings at the end of a 2013 report."""
+    start = next((i for i in range(len(lines) - 1, -1, -1) if RECORD_OF_MAIN_FINDINGS.fullmatch(lines[i])), None)
+    if start is None:
+        raise ReportError("The report's record of main findings cannot be found.")
+    record = " ".join(lines[start : start + 20])
+    judgements = []
+    for pattern, area in LOOKED_AFTER_ROWS:
+        if match := pattern.search(record):
+            judgements.append((area, Grade(match[1].lower())))
+    if not judgements or judgements[0][0] != Area.LOOKED_AFTER_OVERALL:
+        raise ReportError("The overall effectiveness in the report's record of main findings cannot be read.")
+    return judgements
 
 
 def graded(table):
@@ -905,12 +948,12 @@ def findings_heading(line):
     return None
 
 
-def improvement_points(framework, lines):
+def improvement_points(framework, event_type, lines):
     """Every point under the report's findings headings, each with its kind, area and page.
 
     A SIF report lists the council's recommendations, then, in its review of the Local Safeguarding Children
     Board, the board's: those are tied to the LSCB, by their heading ("What does the LSCB need to improve?") or
-    by following the start of the review.
+    by following the start of the review. A review of the board on its own lists only the board's.
     """
     contents = contents_headings(lines)
     points, previous_end, listed = [], None, set()
@@ -922,7 +965,7 @@ def improvement_points(framework, lines):
             continue
         kind, names_lscb = heading
         # Only a later list can be the board's: the first is the council's unless its heading names the board.
-        lscb = framework == Framework.SIF and (
+        lscb = event_type == EventType.LSCB_REVIEW or framework == Framework.SIF and (
             names_lscb
             or (previous_end is not None and any(LSCB_MARKER.match(lines[i]) for i in range(previous_end, index)))
         )
@@ -936,6 +979,48 @@ def improvement_points(framework, lines):
             listed.add((area, kind == STRENGTH))
         previous_end = index = max(end, index + 1)
     return points
+
+
+# A 2013 report's areas for improvement: a numbered paragraph introduces them, then each timescale heads a
+# bulleted list ("Immediately:", "Within three months:"); the last list ends at the next section's heading.
+TIMESCALE = re.compile(r"(?:Immediately|Within (?:[\w-]+ )+(?:months?|weeks?|days?))\s*:?", re.I)
+GRADE_LINE = re.compile(r"Grade \d\b")
+
+
+def looked_after_points(lines):
+    """The bulleted points under a 2013 report's "Areas for improvement", each with its page."""
+    contents = contents_headings(lines)
+    after_contents = contents[1] + 1 if contents else 0
+    heading = next(
+        (i for i in range(after_contents, len(lines)) if re.fullmatch(r"Areas for improvement", lines[i], re.I)), None
+    )
+    if heading is None:
+        return []
+    section_keys = [heading_key(text) for text in contents[2]] if contents else []
+    items, in_list = [], False
+    for index in range(heading + 1, min(len(lines), heading + 200)):
+        line = lines[index]
+        if TIMESCALE.fullmatch(line):
+            in_list = True
+        elif match := BULLET.match(line):
+            if in_list:
+                items.append(([[line[match.end() :]]], lines.page_of(index)))
+        elif in_list and items and (NUMBER.match(line) or GRADE_LINE.match(line) or starts_section(line, section_keys)):
+            break
+        elif in_list and items:
+            items[-1][0][-1].append(line)
+    return [ImprovementPoint(point_text(parts), "", WHAT_NEEDS_TO_IMPROVE, page) for parts, page in items]
+
+
+def starts_section(line, section_keys):
+    """Whether a line is a contents heading, or its first line where it wraps ("Outcomes for looked after
+    children and young" of "... and young people")."""
+    key = heading_key(line)
+    return (
+        line[:1].isupper()
+        and len(key.split()) >= 2
+        and any(section == key or section.startswith(key + " ") for section in section_keys)
+    )
 
 
 def contents_headings(lines):

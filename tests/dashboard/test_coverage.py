@@ -40,6 +40,12 @@ def record():
     InspectionFactory(council=tower_hamlets, event_type=EventType.MONITORING_VISIT, start_date=D(2018, 5, 1),
                       origin=Origin.MANUAL)
     CouncilFactory(name="Poole", is_current=False)
+    # 2013: Bury's looked after children's services inspected alone, from its report, before the national record.
+    looked_after = InspectionFactory(
+        council=bury, event_type=EventType.LOOKED_AFTER_INSPECTION, framework=Framework.LOOKED_AFTER_CHILDREN,
+        start_date=D(2013, 7, 15), origin=Origin.REPORT_PDF,
+    )
+    JudgementFactory(inspection=looked_after, area=Area.LOOKED_AFTER_OVERALL, grade=Grade.ADEQUATE, source=report)
     former_with_sif = CouncilFactory(name="Anyshire", is_current=False)
     InspectionFactory(council=former_with_sif, event_type=EventType.FULL_INSPECTION, framework=Framework.SIF,
                       start_date=D(2016, 1, 11))
@@ -53,8 +59,10 @@ def limits_table(client):
 
 def test_what_the_record_holds_and_lacks_is_said_beside_each_other(client, record):
     table = limits_table(client)
+    # The national record of full inspections starts with the SIF, not with the earlier inspection of one part.
     assert "From November 2013: 1 of the 2 current councils" in table
     assert "Before November 2013: every council's but Tower Hamlets" in table
+    assert "Inspection of looked after children services: 1, from Ofsted's reports" in table
     assert "2 from 3 April 2024 to 26 March 2025, from Ofsted's official statistics" in table
     assert "Before 3 April 2024 and after 26 March 2025: every council's but Tower Hamlets" in table
     assert "single inspection framework (2013-18) of Poole" in table

@@ -41,7 +41,7 @@ def test_split_care_judgements_compare_with_the_joint_one(client, history):
 def test_first_graded_inspection_has_no_previous(client, history):
     response, html = get_page(client, history.safeguarding)
     assert response.context["previous_full"] is None
-    assert "No earlier full inspection" in html
+    assert "No earlier grade in the record" in html
 
 
 def test_visit_is_not_graded_and_shows_theme(client, history):

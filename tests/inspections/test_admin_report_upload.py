@@ -68,7 +68,7 @@ def test_the_same_report_again_shows_it_is_recorded_and_what_differs(editor_clie
 
 def test_an_html_page_saved_as_pdf_is_refused_and_nothing_saved(editor_client, tower_hamlets):
     response = upload(editor_client, REPORTS / "sample" / "birmingham_published-2012-10-19.pdf")
-    assert "HTML" in form_errors(response)
+    assert "Report not found" in form_errors(response)
     assert not Inspection.objects.exists()
 
 

@@ -98,6 +98,23 @@ def test_grading_a_monitoring_visit_is_a_form_error(admin_client, add_url):
     assert "monitoring visit is not graded" in errors
 
 
+def test_a_board_review_grades_only_the_board(admin_client, add_url):
+    council = CouncilFactory()
+    form = inspection_form(
+        council, event_type=EventType.LSCB_REVIEW, framework=Framework.SIF, start_date="2015-06-15",
+        end_date="2015-06-17", published_date="2015-08-03",
+    )  # fmt: skip
+    errors = errors_of(admin_client.post(add_url, with_judgements(form, (Area.OVERALL_EFFECTIVENESS, Grade.GOOD))))
+    assert (
+        "Overall effectiveness is not judged in this kind of event (Review of the Local Safeguarding Children Board: "
+        "it grades Local Safeguarding Children Board)."
+    ) in errors
+    assert not Inspection.objects.exists()
+    response = admin_client.post(add_url, with_judgements(form, (Area.LSCB, Grade.REQUIRES_IMPROVEMENT)))
+    assert response.status_code == 302
+    assert Inspection.objects.get().judgements.get().grade == Grade.REQUIRES_IMPROVEMENT
+
+
 def test_two_judgements_of_one_area_is_a_form_error(admin_client, add_url):
     council = CouncilFactory()
     data = with_judgements(

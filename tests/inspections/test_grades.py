@@ -187,3 +187,66 @@ def test_a_council_never_inspected(db):
     row = grades.with_latest_grades(Council.objects.filter(pk=council.pk)).get()
     assert row.latest_inspection_id is None and row.overall_effectiveness_status is None
     assert row.overall_effectiveness_change is None
+
+
+@pytest.fixture
+def partial_events(db):
+    """A council judged by a SIF inspection that left its board to a review of its own (Surrey, 2014-15); another
+    whose board a review judged again after its SIF inspection; an inspection of looked after children's
+    services alone before the single framework (Kent, 2013)."""
+    surrey, later, kent = CouncilFactory(slug="surrey"), CouncilFactory(slug="reviewed-again"), CouncilFactory(slug="kent")
+    events = {
+        "surrey-sif": full(surrey, F.SIF, D(2014, 10, 21), {
+            Area.OVERALL_EFFECTIVENESS: G.INADEQUATE, Area.HELP_AND_PROTECTION: G.INADEQUATE}),
+        "surrey-review": full(surrey, F.SIF, D(2015, 6, 15), {Area.LSCB: G.REQUIRES_IMPROVEMENT},
+                              event_type=EventType.LSCB_REVIEW),
+        "later-sif": full(later, F.SIF, D(2014, 3, 3), {Area.OVERALL_EFFECTIVENESS: G.GOOD, Area.LSCB: G.INADEQUATE}),
+        "later-review": full(later, F.SIF, D(2016, 2, 1), {Area.LSCB: G.GOOD}, event_type=EventType.LSCB_REVIEW),
+        "kent-2013": full(kent, F.LOOKED_AFTER_CHILDREN, D(2013, 7, 15), {
+            Area.LOOKED_AFTER_OVERALL: G.ADEQUATE, Area.LOOKED_AFTER_CAPACITY: G.GOOD},
+            event_type=EventType.LOOKED_AFTER_INSPECTION),
+        "kent-sif": full(kent, F.SIF, D(2015, 9, 14), {
+            Area.OVERALL_EFFECTIVENESS: G.REQUIRES_IMPROVEMENT, Area.LOOKED_AFTER_AND_PERMANENCE: G.GOOD}),
+    }  # fmt: skip
+    return (surrey, later, kent), events
+
+
+def latest_by_line(council, lines=grades.COUNCIL_LINES):
+    python = {e.line.key: e for e in grades.latest_grades(list(council.inspections.prefetch_related("judgements")), lines)}
+    row = grades.with_latest_grades(Council.objects.filter(pk=council.pk), lines=lines).get()
+    sql = {e.line.key: e for e in grades.annotated_latest_grades(row, lines)}
+    for key, entry in python.items():
+        figures = grades.LatestGradeFigures.of(entry)
+        assert sql[key] == figures, key  # the same rules in SQL
+    return python, row
+
+
+def test_an_event_that_judges_one_part_is_never_the_latest_full_inspection(partial_events):
+    (surrey, _later, kent), events = partial_events
+    latest, row = latest_by_line(surrey)
+    assert row.latest_inspection_id == events["surrey-sif"].pk  # not the board's review, though later
+    assert latest["overall_effectiveness"].grade == G.INADEQUATE
+    # The board, reviewed after the inspection: the review's grade is its current one.
+    assert (latest["lscb"].status, latest["lscb"].grade) == (grades.LatestStatus.GIVEN, G.REQUIRES_IMPROVEMENT)
+    assert latest["lscb"].inspection_id == events["surrey-review"].pk
+    latest, row = latest_by_line(kent)
+    assert row.latest_inspection_id == events["kent-sif"].pk
+    # 2013's judgement is history in the children in care line: the SIF grade's previous, on another scale.
+    in_care = latest["children_in_care"]
+    assert (in_care.grade, in_care.previous_grade, in_care.change) == (G.GOOD, G.ADEQUATE, "improved")
+
+
+def test_a_board_reviewed_again_after_the_inspection_takes_the_reviews_grade(partial_events):
+    (_surrey, later, _kent), events = partial_events
+    latest, _row = latest_by_line(later)
+    lscb = latest["lscb"]
+    assert (lscb.grade, lscb.inspection_id) == (G.GOOD, events["later-review"].pk)
+    assert (lscb.previous_grade, lscb.change) == (G.INADEQUATE, "improved")  # the inspection's grade before it
+    assert latest["overall_effectiveness"].grade == G.GOOD
+    annotated = grades.with_latest_inspection(Council.objects.filter(pk=later.pk))
+    lscb_line = grades.LINES_BY_KEY["lscb"]
+    # The filters read the same current grade: good, improved; the inspection's inadequate is history.
+    assert annotated.filter(grades.has_current_grade(lscb_line, G.GOOD)).exists()
+    assert not annotated.filter(grades.has_current_grade(lscb_line, G.INADEQUATE)).exists()
+    assert annotated.filter(grades.has_current_change(lscb_line, grades.GradeChange.IMPROVED)).exists()
+    assert not annotated.filter(grades.has_current_change(lscb_line, grades.GradeChange.FIRST)).exists()

@@ -142,6 +142,8 @@ COLUMN_AREAS = {
     "Care leavers": {Area.CARE_LEAVERS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS},
     "Adoption": {Area.ADOPTION},
     "Local Safeguarding Children Board": {Area.LSCB},
+    "Safeguarding: capacity for improvement": {Area.SAFEGUARDING_CAPACITY},
+    "Looked after children: capacity for improvement": {Area.LOOKED_AFTER_CAPACITY},
 }  # fmt: skip
 
 

@@ -4,8 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.inspections.migration_steps import migrate, migrated_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,18 +16,10 @@ AFTER = [("inspections", "0004_key_figure_sources_and_codes")]
 D = datetime.date
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_apps():
-    apps = migrate(BEFORE)
-    yield apps
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    with migrated_to(BEFORE) as apps:
+        yield apps
 
 
 def test_duplicates_become_one_figure_with_every_source(old_apps):

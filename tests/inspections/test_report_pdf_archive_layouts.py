@@ -286,24 +286,127 @@ def test_what_needs_to_improve_in_any_case_and_page():
     ]
 
 
-@pytest.mark.parametrize(
-    "first_lines, expected",
-    [
-        (("Inspection of looked after children", "services", "Norfolk County Council"), "looked after children"),
-        (
-            (
-                "Surrey Safeguarding Children Board",
-                "Review of the effectiveness of the Local Safeguarding Children",
-                "Board",
-                "Inspection date: 15 June 2015 – 17 June 2015",
-            ),
-            "Local Safeguarding Children Board on its own",
-        ),
-    ],
+# Kent, Medway, Norfolk and Sandwell 2013: an inspection of looked after children's services alone, graded on the
+# 2009-12 scale in its "Record of main findings", its areas for improvement bulleted under timescales.
+LOOKED_AFTER_PAGES = (
+    (
+        "Inspection of looked after children",
+        "services",
+        "Kent County Council",
+        "Inspection dates: 15 – 19 July 2013",
+        "Reporting inspector Helen Cawston HMI",
+        "Age group: All",
+        "Published: 23 August 2013",
+    ),
+    (
+        "Contents",
+        "About this inspection 2",
+        "Overall effectiveness of services for looked after children and",
+        "young people 4",
+        "Outcomes for looked after children and young people 8",
+        "Record of main findings 19",
+    ),
+    (
+        "Overall effectiveness of services for looked",
+        "after children and young people",
+        "Grade 3 (Adequate)",
+        "Areas for improvement",
+        "22. In order to improve the quality of provision and services for looked after",
+        "children and young people in Kent, the local authority should take the",
+        "following action.",
+        "Immediately:",
+        "\u2022 improve the quality of supervision and management oversight in",
+        "casework",
+        "\u2022 ensure that the voice of the child contributes effectively to care",
+        "planning and service delivery.",
+        "Within three months:",
+        "\u2022 improve the timeliness of care proceedings.",
+        "Outcomes for looked after children and young",
+        "people",
+        "Grade 3 (Adequate)",
+        "23. Outcomes for looked after children and young people are adequate.",
+    ),
+    (
+        "Record of main findings",
+        "Services for looked after children",
+        "Overall effectiveness Adequate",
+        "Capacity to improve Good",
+        "Outcomes for looked after children and",
+        "young people",
+        "Adequate",
+    ),
 )
-def test_documents_that_are_not_inspection_reports_are_refused(first_lines, expected):
-    message = refusal(pdf_pages(first_lines))
-    assert expected in message
+
+
+def test_inspection_of_looked_after_childrens_services_alone_is_its_own_event():
+    report = parse_report(pdf_pages(*LOOKED_AFTER_PAGES))
+    assert (report.framework, report.event_type) == (
+        Framework.LOOKED_AFTER_CHILDREN,
+        EventType.LOOKED_AFTER_INSPECTION,
+    )
+    assert report.council_name == "Kent County Council"
+    assert (report.start_date, report.end_date, report.published_date) == (
+        day("15 July 2013"),
+        day("19 July 2013"),
+        day("23 August 2013"),
+    )
+    assert report.lead_inspector == "Helen Cawston"
+    # Only the two judgements the 2009-12 frameworks also gave, on their scale ("adequate").
+    assert report.judgements == ((Area.LOOKED_AFTER_OVERALL, Grade.ADEQUATE), (Area.LOOKED_AFTER_CAPACITY, G))
+    assert [(point.text, point.kind, point.page) for point in report.findings] == [
+        ("improve the quality of supervision and management oversight in casework", WHAT_NEEDS_TO_IMPROVE, 3),
+        ("ensure that the voice of the child contributes effectively to care planning and service delivery.", WHAT_NEEDS_TO_IMPROVE, 3),
+        ("improve the timeliness of care proceedings.", WHAT_NEEDS_TO_IMPROVE, 3),
+    ]  # fmt: skip
+
+
+def test_inspection_of_looked_after_childrens_services_without_its_grade_is_refused():
+    pages = (*LOOKED_AFTER_PAGES[:3], ("Record of main findings", "Services for looked after children"))
+    assert "record of main findings" in refusal(pdf_pages(*pages))
+
+
+# Surrey 2015: the board reviewed on its own, some months after the council's inspection.
+LSCB_REVIEW_PAGE = (
+    "Surrey Safeguarding Children Board",
+    "Review of the effectiveness of the Local Safeguarding Children",
+    "Board",
+    "Inspection date: 15 June 2015 – 17 June 2015",
+    "Report published: 3 August 2015",
+    "The Local Safeguarding Children Board requires improvement",
+    "The arrangements in place to evaluate the effectiveness of what is done by the",
+    "authority and board partners to safeguard and promote the welfare of children",
+    "require improvement.",
+    "Recommendations",
+    "\u2022 Update the early help document as a matter of urgency (paragraph 4).",
+    "\u2022 Put in place a process for assessing the impact of training on improving the",
+    "quality of practice (paragraph 15).",
+    "Inspection findings",
+    "1. The independent chair has been central to the developing authority of the board.",
+    "Lead inspector: Dominic Stevens, HMI",
+)
+
+
+def test_review_of_a_safeguarding_board_alone_is_its_own_event():
+    report = parse_report(pdf_pages(LSCB_REVIEW_PAGE))
+    assert (report.framework, report.event_type) == (Framework.SIF, EventType.LSCB_REVIEW)
+    assert report.council_name == "Surrey"
+    assert (report.start_date, report.end_date, report.published_date) == (
+        day("15 June 2015"),
+        day("17 June 2015"),
+        day("3 August 2015"),
+    )
+    assert report.lead_inspector == "Dominic Stevens"
+    assert report.judgements == ((Area.LSCB, RI),)
+    assert [(point.text, point.area) for point in report.findings] == [
+        ("Update the early help document as a matter of urgency (paragraph 4).", Area.LSCB),
+        ("Put in place a process for assessing the impact of training on improving the quality of practice "
+         "(paragraph 15).", Area.LSCB),
+    ]  # fmt: skip
+
+
+def test_review_of_a_safeguarding_board_without_its_judgement_is_refused():
+    page = tuple(line for line in LSCB_REVIEW_PAGE if "requires improvement" not in line)
+    assert "Local Safeguarding Children Board cannot be read" in refusal(pdf_pages(page))
 
 
 def test_refusal_is_a_report_error():

@@ -448,8 +448,14 @@ def refusal(source):
     return message
 
 
-def test_html_page_saved_as_pdf_is_refused():
-    assert "HTML" in refusal(SAMPLE / "birmingham_published-2012-10-19.pdf")
+def test_ofsteds_report_not_found_page_saved_as_pdf_is_refused():
+    # Birmingham 2012: the archive saved the page Ofsted serves where it no longer publishes a report.
+    message = refusal(SAMPLE / "birmingham_published-2012-10-19.pdf")
+    assert "Report not found" in message and "no longer publishes" in message
+
+
+def test_other_html_page_saved_as_pdf_is_refused():
+    assert "HTML" in refusal(b"<!DOCTYPE html><html><head><title>Ofsted</title></head><body>Hello</body></html>")
 
 
 def test_empty_file_is_refused():

@@ -105,7 +105,7 @@ def test_an_import_killed_halfway_changes_nothing(database):
     try:
         line = process.stdout.readline()  # blocks until the import has written half its rows
         assert line.startswith("PAUSED in_atomic_block=True"), line + process.stderr.read()
-        assert int(line.split("inspections=")[1]) > 400  # written, not yet committed
+        assert int(line.split("inspections=")[1]) > 300  # written (its reports from 2018), not yet committed
         os.kill(process.pid, signal.SIGKILL)
         assert process.wait(timeout=30) == -signal.SIGKILL
     finally:
@@ -122,5 +122,5 @@ def test_an_import_killed_halfway_changes_nothing(database):
     result = manage("import_ofsted_outcomes", str(HISTORY_CSV), env=env)
     assert "created:" in result.stdout
     after = snapshot()
-    assert len(after["inspections_inspection"]) > 400
+    assert len(after["inspections_inspection"]) > 300
     assert after["councils_council"] == before["councils_council"]

@@ -77,15 +77,13 @@ def test_not_reported_post_reform_is_absent(councils, tmp_path):
     assert summary.skipped["judgement not given: not_reported_post_reform"] == 1
 
 
-def test_all_data_unreadable_report_is_kept_without_grades(councils, tmp_path):
-    """A pre-2018 report: no framework, no dates, every grade unreadable."""
-    import_history_row(tmp_path, ("", *["data_unreadable"] * 4), start="", end="", published="07/04/16", framework="")
-    inspection = Inspection.objects.get(council__slug="tower-hamlets")
-    assert inspection.event_type == EventType.FULL_INSPECTION
-    assert inspection.framework == Framework.SIF
-    assert inspection.start_date is None
-    assert inspection.published_date == D(2016, 4, 7)
-    assert inspection.judgements.count() == 0
+def test_a_report_whose_kind_the_file_does_not_state_is_left_to_the_report_archive(councils, tmp_path):
+    """A pre-2018 report: no framework, no dates, every grade unreadable. It may report a full inspection, a review
+    of the safeguarding board alone or an inspection of looked after children's services alone, or be a web page
+    saved where the report was: the file does not say which, so no event is made of it."""
+    summary = import_history_row(tmp_path, ("", *["data_unreadable"] * 4), start="", end="", published="07/04/16", framework="")
+    assert not Inspection.objects.exists()
+    assert summary.skipped["kind of report not stated (the report archive reads it from the report)"] == 1
 
 
 def test_unrecognised_wording_is_absent_not_guessed(councils, tmp_path):

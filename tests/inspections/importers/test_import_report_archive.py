@@ -53,12 +53,10 @@ def council():
     return CouncilFactory(name="Birmingham", slug="birmingham", ofsted_urn="80429")
 
 
-@pytest.fixture
-def sif_from_history(tmp_path, council):
-    """A SIF inspection as the history CSV gives it: a publication date and Ofsted's link, nothing else."""
+def history_of_sif_report(tmp_path):
+    """The history CSV's row for a SIF report: a publication date and Ofsted's link, nothing else."""
     row = history_csv_row("80429", "birmingham", "23/05/14", "", "", "", ("data_unreadable",) * 5, link=SIF_LINK, inspector="")
-    import_ilacs_history_csv(write_csv(tmp_path / "history.csv", HISTORY_COLUMNS, [row]))
-    return Inspection.objects.get()
+    return write_csv(tmp_path / "history.csv", HISTORY_COLUMNS, [row])
 
 
 SIF_REPORT = dict(
@@ -78,15 +76,19 @@ SIF_REPORT = dict(
 )
 
 
-def test_fills_the_history_csv_sif_inspection_without_a_duplicate(tmp_path, council, sif_from_history):
+def test_the_report_makes_the_event_the_history_csv_could_not_type_once(tmp_path, council):
+    history = history_of_sif_report(tmp_path)
+    import_ilacs_history_csv(history)
+    assert not Inspection.objects.exists()  # the CSV does not say what the report is of
     archive = write_jsonl(tmp_path / "report_archive.jsonl", [report("80429", "Birmingham", **SIF_REPORT)])
     summary = import_report_archive(archive)
+    import_ilacs_history_csv(history)  # still no event of its own: the report's is the only one
 
-    inspection = Inspection.objects.get()  # filled, not duplicated
-    assert inspection.pk == sif_from_history.pk
+    inspection = Inspection.objects.get()
+    assert inspection.event_type == EventType.FULL_INSPECTION
     assert (inspection.start_date, inspection.end_date) == (D(2014, 3, 18), D(2014, 4, 10))
     assert inspection.framework == Framework.SIF and inspection.lead_inspector == "Jane Smith"
-    assert inspection.origin == Origin.REPORT_PDF  # the report now gives what the history file lacked
+    assert inspection.origin == Origin.REPORT_PDF
     assert dict(inspection.judgements.values_list("area", "grade")) == {
         "overall_effectiveness": Grade.INADEQUATE,
         "adoption": Grade.REQUIRES_IMPROVEMENT,
@@ -162,7 +164,7 @@ def test_a_hand_entered_inspection_is_never_changed(tmp_path, council):
     assert (disagreement.kept_value, disagreement.kept_source, disagreement.other_value) == ("Mary Jones", None, "Jane Smith")
 
 
-def test_a_second_run_changes_nothing(tmp_path, council, sif_from_history):
+def test_a_second_run_changes_nothing(tmp_path, council):
     archive = write_jsonl(tmp_path / "report_archive.jsonl", [report("80429", "Birmingham", **SIF_REPORT)])
     import_report_archive(archive)
     counts = [model.objects.count() for model in (Inspection, Judgement, Finding, Source, Disagreement)]
@@ -212,10 +214,14 @@ def test_a_bad_file_is_refused_in_one_line_before_anything_is_written(tmp_path, 
 
 def import_history_then_report(tmp_path, *, history_name, report_name):
     row = history_csv_row(
-        "80429", "birmingham", "23/05/14", "", "", "", ("data_unreadable",) * 5, link=SIF_LINK, inspector=history_name
+        "80429", "birmingham", "01/03/19", "standard", "07/01/2019", "18/01/2019", ("",) * 5, link=ILACS_LINK,
+        inspector=history_name,
     )
     import_ilacs_history_csv(write_csv(tmp_path / "history.csv", HISTORY_COLUMNS, [row]))
-    record = report("80429", "Birmingham", **{**SIF_REPORT, "inspector": report_name})
+    record = report(
+        "80429", "Birmingham", sha="b", framework="ilacs", event_type="standard_inspection", start="2019-01-07",
+        end="2019-01-18", link=ILACS_LINK, published="01/03/19", inspector=report_name,
+    )
     return import_report_archive(write_jsonl(tmp_path / "report_archive.jsonl", [record]))
 
 
@@ -235,3 +241,30 @@ def test_the_reports_spelling_of_a_name_stands_over_the_history_csvs_and_the_oth
     assert (disagreement.kept_value, disagreement.other_value) == ("Jenny-ellen Scotland", "Jenny-Ellen Scotland")
     assert disagreement.kept_source.kind == Source.Kind.OFSTED_REPORT
     assert any("lead inspector" in conflict for conflict in summary.conflicts)
+
+
+def test_events_that_judge_one_part_are_made_with_their_own_type_and_grades(tmp_path, council):
+    looked_after = report(
+        "80429", "Birmingham", sha="d", framework="looked_after_children", event_type="looked_after_inspection",
+        start="2013-07-15", end="2013-07-19", link="https://files.ofsted.gov.uk/v1/file/50004249", published="23/08/13",
+        judgements=[("looked_after_overall", "adequate"), ("looked_after_capacity", "good")],
+        findings=[{"kind": "what_needs_to_improve", "area": "", "page": 8, "text": "improve the timeliness of care proceedings."}],
+    )  # fmt: skip
+    review = report(
+        "80429", "Birmingham", sha="e", framework="sif", event_type="lscb_review", start="2015-06-15",
+        end="2015-06-17", link="https://files.ofsted.gov.uk/v1/file/50004302", published="03/08/15",
+        judgements=[("lscb", "requires_improvement"), ("overall_effectiveness", "good")],
+    )  # fmt: skip
+    summary = import_report_archive(write_jsonl(tmp_path / "report_archive.jsonl", [looked_after, review]))
+
+    made = {i.event_type: i for i in Inspection.objects.all()}
+    assert set(made) == {EventType.LOOKED_AFTER_INSPECTION, EventType.LSCB_REVIEW}
+    assert made[EventType.LOOKED_AFTER_INSPECTION].framework == Framework.LOOKED_AFTER_CHILDREN
+    assert dict(made[EventType.LOOKED_AFTER_INSPECTION].judgements.values_list("area", "grade")) == {
+        "looked_after_overall": Grade.ADEQUATE,
+        "looked_after_capacity": Grade.GOOD,
+    }
+    assert made[EventType.LOOKED_AFTER_INSPECTION].findings.count() == 1
+    # A review judges the board alone: any other grade in its record is refused, not stored.
+    assert dict(made[EventType.LSCB_REVIEW].judgements.values_list("area", "grade")) == {"lscb": Grade.REQUIRES_IMPROVEMENT}
+    assert any("not judged in this kind of event" in reason for reason in summary.skipped)
