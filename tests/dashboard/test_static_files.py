@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from unittest import mock
 
@@ -29,15 +30,15 @@ def get(url, **headers):
         return response.status, dict(response.headers), response.read()
 
 
-@pytest.fixture
-def collected_server(tmp_path):
+def serve(tmp_path, **settings_given):
     """runserver on an empty migrated SQLite database, with static files collected, as `start` runs it."""
-    environ = {
-        **os.environ,
-        "STATIC_COLLECTED": "1",
+    given = {
+        **{name: value for name, value in os.environ.items() if name not in ("DEBUG", "SECRET_KEY")},
         "STATIC_ROOT": str(tmp_path / "static"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **settings_given,
     }
+    environ = start.server_environment(given, tmp_path / ".secret_key")
     for command in (["migrate", "--verbosity", "0"], ["collectstatic", "--noinput", "--verbosity", "0"]):
         subprocess.run([sys.executable, MANAGE, *command], env=environ, check=True, timeout=300)
     port = free_port()
@@ -61,6 +62,45 @@ def collected_server(tmp_path):
         server.wait(timeout=10)
 
 
+@pytest.fixture
+def collected_server(tmp_path):
+    yield from serve(tmp_path)
+
+
+def missing_page(base):
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        get(base + "/no-such-page/")
+    return missing.value.code, missing.value.read().decode()
+
+
+def test_the_quick_start_answers_a_missing_page_with_the_sites_own_page(collected_server):
+    status, page = missing_page(collected_server)
+    assert status == 404
+    assert "Page not found" in page and "Inspection Tracker" in page
+    assert "URLconf" not in page and "DEBUG = True" not in page  # not Django's page for developers
+
+
+def test_debug_on_serves_djangos_debugging_pages(tmp_path):
+    server = serve(tmp_path, DEBUG="1")
+    base = next(server)
+    try:
+        status, page = missing_page(base)
+    finally:
+        server.close()
+    assert status == 404 and "URLconf" in page
+
+
+def test_the_quick_starts_secret_key_is_made_once_and_kept_private(tmp_path):
+    key_file = tmp_path / ".secret_key"
+    first = start.server_environment({}, key_file)
+    assert first["DEBUG"] == "0" and len(first["SECRET_KEY"]) >= 50
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert start.server_environment({}, key_file)["SECRET_KEY"] == first["SECRET_KEY"]
+    # A key, hosts or https settings given by the person running it stand.
+    given = start.server_environment({"SECRET_KEY": "given", "SECURE_SSL_REDIRECT": "1"}, key_file)
+    assert (given["SECRET_KEY"], given["SECURE_SSL_REDIRECT"], given["ALLOWED_HOSTS"]) == ("given", "1", start.LOCAL_HOSTS)
+
+
 def test_plotly_crosses_the_wire_once_compressed(collected_server):
     _status, _headers, page = get(collected_server + "/")
     script = re.search(r'src="(/static/[^"]*plotly[^"]*\.js)"', page.decode())
@@ -77,6 +117,7 @@ def test_plotly_crosses_the_wire_once_compressed(collected_server):
 
 def test_start_collects_the_static_files_and_serves_them_collected(monkeypatch):
     monkeypatch.setenv("PORT", "8123")
+    monkeypatch.setenv("SECRET_KEY", "a-key-for-this-test")  # no key file written into the project
     with (
         mock.patch.object(start, "call_command") as prepare,
         mock.patch.object(start.subprocess, "run", return_value=subprocess.CompletedProcess([], 0)) as run,
@@ -88,10 +129,11 @@ def test_start_collects_the_static_files_and_serves_them_collected(monkeypatch):
     assert collect.args[0][2] == "collectstatic" and collect.kwargs["env"]["STATIC_COLLECTED"] == "1"
     _executable, argv, environ = execve.call_args.args
     assert argv[2:] == ["runserver", "127.0.0.1:8123", "--noreload"]
-    assert environ["STATIC_COLLECTED"] == "1"
+    assert environ["STATIC_COLLECTED"] == "1" and environ["DEBUG"] == "0"
 
 
-def test_start_stops_with_one_line_when_collecting_fails():
+def test_start_stops_with_one_line_when_collecting_fails(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-key-for-this-test")
     with (
         mock.patch.object(start, "call_command"),
         mock.patch.object(start.subprocess, "run", return_value=subprocess.CompletedProcess([], 1)),
