@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from inspections.frameworks import GRADE_SCORES, Area, EventType, Framework, Grade, area_wording
+from inspections.frameworks import GRADE_SCORES, Area, EventType, Framework, Grade, area_wording, framework_words
 from inspections.metrics import METRICS, Unit
 from inspections.models import format_date
 from inspections.grades import LINES, GradeChange, LatestStatus, grade_change
@@ -87,14 +87,6 @@ EVENT_TYPE_PATTERNS = {
     EventType.JTAI: "\\",
     EventType.LOOKED_AFTER_INSPECTION: "-",
     EventType.LSCB_REVIEW: "|",
-}
-FRAMEWORK_SHORT = {
-    Framework.UNANNOUNCED_2009: "2009-12 unannounced",
-    Framework.SAFEGUARDING_LAC_2009: "2009-12 safeguarding and LAC",
-    Framework.LOOKED_AFTER_CHILDREN: "Looked after children inspection",
-    Framework.SIF: "SIF",
-    Framework.ILACS: "ILACS",
-    Framework.JTAI: "JTAI",
 }
 # Labels for the framework marks on the grade chart: short, to fit a phone's width.
 FRAMEWORK_MARK = {
@@ -267,7 +259,7 @@ def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
             score = GRADE_SCORES.get(grade)
             xs.append(iso(inspection.start_date))
             ys.append(score + offset if score else None)
-            framework = FRAMEWORK_SHORT.get(inspection.framework, "")
+            framework = framework_words(inspection.framework, inspection.start_date)
             texts.append(
                 f"{area_wording(inspection.framework, judgement.area)}<br>{grade_label(grade)} ({framework}, "
                 f"{format_date(inspection.start_date, inspection.date_precision)})"
@@ -343,7 +335,7 @@ def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
                 LinkCell(
                     f"{inspection.get_event_type_display()}, {inspection.dates_display}",
                     inspection.get_absolute_url(),
-                    note=FRAMEWORK_SHORT.get(inspection.framework, ""),
+                    note=framework_words(inspection.framework, inspection.start_date),
                 ),
                 *cells,
             ]

@@ -29,11 +29,13 @@ from inspections.frameworks import (
     EventType,
     Framework,
     area_wording,
+    framework_explained,
     not_judged_words,
 )
 from inspections.models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Origin, Source
 
 from . import charts, maps
+from .council_summary import council_summary
 from .forms_ui import govuk_filter_form
 
 # Columns of the comparison tables: what ILACS judges today, each with the areas that came before it.
@@ -277,20 +279,29 @@ def council_detail(request, slug):
     today = timezone.localdate()
     x_range = charts.time_axis_range(inspections, key_figures)
     neighbours, region = comparison_rows(council)
-    timeline = [
-        {
-            "inspection": inspection,
-            "judgements": ordered_judgements(inspection),
-            "findings": findings_by_kind(inspection.findings.all(), inspection.framework),
-            "press_reports": press_reports_by_source(inspection.findings.all()),
-        }
-        for inspection in inspections
-    ]
-    latest = [entry for entry in grades.latest_grades(inspections, grades.COUNCIL_LINES) if entry.last_given]
+    last_full = grades.latest_full_inspection(inspections)
+    # Each framework is explained where the page first names it: the latest one in the summary at the top.
+    explained = {framework_explained(last_full.framework, grades.placed_on(last_full))} if last_full else set()
+    timeline = []
+    for inspection in inspections:
+        words = framework_explained(inspection.framework, grades.placed_on(inspection))
+        timeline.append(
+            {
+                "inspection": inspection,
+                "judgements": ordered_judgements(inspection),
+                "findings": findings_by_kind(inspection.findings.all(), inspection.framework),
+                "press_reports": press_reports_by_source(inspection.findings.all()),
+                "framework_explained": "" if words in explained else words,
+            }
+        )
+        explained.add(words)
+    all_latest = grades.latest_grades(inspections, grades.COUNCIL_LINES)
+    latest = [entry for entry in all_latest if entry.last_given]
     context = {
         "council": council,
         "timeline": timeline,
-        "last_full": grades.latest_full_inspection(inspections),
+        "last_full": last_full,
+        "summary": council_summary(last_full, all_latest),
         "latest_grades": latest,
         "change_words": grades.CHANGE_WORDS,
         "months_since_last_full": schedule.months_since_last_full_inspection(inspections, today, council),

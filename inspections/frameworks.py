@@ -98,6 +98,33 @@ FRAMEWORK_LABELS = {
     Framework.JTAI: "Joint targeted area inspection",
 }
 
+# What each framework is, for a reader meeting its name for the first time (shared/domain.md's table; the
+# single framework's start from Ofsted's announcement of it, 2013).
+FRAMEWORK_EXPLAINED = {
+    Framework.UNANNOUNCED_2009: "Ofsted's unannounced inspections of how councils took in and assessed referrals, "
+    "2009-12, which gave no grades",
+    Framework.SAFEGUARDING_LAC_2009: "Ofsted's inspections of safeguarding and looked after children services, "
+    "2009-12, graded outstanding, good, adequate or inadequate",
+    Framework.LOOKED_AFTER_CHILDREN: "Ofsted's inspections of looked after children services alone, before the "
+    "single inspection framework",
+    Framework.SIF: "the single inspection framework, under which Ofsted inspected councils' children's services "
+    "from November 2013 to 2017, with a review of the Local Safeguarding Children Board",
+    Framework.ILACS: "ILACS (inspecting local authority children's services), the framework Ofsted has inspected "
+    "councils' children's services under since January 2018",
+    Framework.JTAI: "joint targeted area inspections, made by Ofsted with the other inspectorates of services "
+    "for children",
+}
+ILACS_2026_EXPLAINED = "; since April 2026 it gives no overall grade"
+
+
+def framework_explained(framework, date=None):
+    """What the framework is, in a reader's words: for the first time a page names it."""
+    words = FRAMEWORK_EXPLAINED.get(framework, "")
+    if framework == Framework.ILACS and date and date >= ILACS_NO_OVERALL_FROM:
+        words += ILACS_2026_EXPLAINED
+    return words
+
+
 # Ofsted's own wording for an area within a framework, where it differs from the general label.
 AREA_WORDING = {
     (Framework.ILACS, Area.LEADERSHIP): "The impact of leaders on social work practice with children and families",
@@ -181,6 +208,12 @@ AREA_RULES = (
 
 # Inspections of all the council's children's services: a council's current grades are its latest one's.
 FULL_INSPECTION_TYPES = (EventType.FULL_INSPECTION, EventType.STANDARD_INSPECTION, EventType.SHORT_INSPECTION)
+# How long each kind of ILACS inspection is on site (shared/domain.md), said beside its name.
+EVENT_TYPE_EXPLAINED = {
+    EventType.STANDARD_INSPECTION: "two weeks on site",
+    EventType.SHORT_INSPECTION: "one week on site",
+}
+
 # Only these kinds of event are graded; visits and unannounced inspections report findings only. An
 # inspection of looked after children's services alone, or a review of the safeguarding board alone,
 # gives grades in its own areas: history in those lines, never a council's latest full inspection.

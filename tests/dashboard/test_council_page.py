@@ -1,6 +1,7 @@
 """The council page: timeline, grade chart, latest grades, what is due next, context, comparison, findings."""
 
 import datetime
+import html as html_module
 import json
 import re
 
@@ -12,7 +13,8 @@ from councils.models import Council
 from inspections.frameworks import Area, EventType, Framework, Grade
 from inspections.importers.councils_csv import import_local_authorities
 from inspections.schedule import months_between
-from tests.factories import InspectionFactory, JudgementFactory
+from inspections.models import Finding
+from tests.factories import FindingFactory, InspectionFactory, JudgementFactory
 from tests.inspections.importers.conftest import REFERENCE_CSV
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +102,63 @@ def test_an_overall_grade_not_given_under_the_2026_framework_is_history(client, 
     # The overall row says nothing of a change: only the leaders row declined.
     overall_row = summary[summary.index("Overall effectiveness"):summary.index("Leaders")]
     assert "Previously" not in overall_row and "improved" not in overall_row
+
+
+def summary_text(html):
+    paragraph = html[html.index('id="summary"') : html.index("</p>", html.index('id="summary"'))]
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", paragraph.split(">", 1)[1])).split())
+
+
+def test_the_page_opens_with_a_plain_summary(client, history):
+    _response, html = get_page(client)
+    summary = summary_text(html)
+    # When, what kind of inspection, the framework said in words the first time it is named, the headline grade.
+    assert summary.startswith("Ofsted last inspected Tower Hamlets' children's services in November 2024: a short inspection (one week on site) under ILACS (inspecting local authority children's services), the framework")
+    assert "It judged them outstanding overall." in summary
+    assert re.search(r"Next: short inspection, expected between \w+ \d{4} and \w+ \d{4}\.", summary)
+    assert html.index('id="summary"') < html.index('id="latest"') < html.index('id="timeline"')
+
+
+def test_each_framework_is_explained_where_the_page_first_names_it(client, history):
+    _response, html = get_page(client)
+    timeline = html_module.unescape(html[html.index('id="timeline"') : html.index('id="comparison"')]).lower()
+    assert timeline.count("the single inspection framework, under which ofsted inspected") == 1
+    assert timeline.count("inspections of safeguarding and looked after children services, 2009-12") == 1
+    # ILACS is explained once, in the summary at the top, not again in the timeline.
+    assert "the framework ofsted has inspected councils' children's services under since january 2018" not in timeline
+    assert "(ILACS, 2018-)" not in html and " lac" not in re.sub(r"<[^>]+>", " ", timeline)
+
+
+def test_the_summary_says_why_there_is_no_overall_grade_from_april_2026(client, history):
+    later = InspectionFactory(
+        council=history.council, framework=Framework.ILACS, event_type=EventType.STANDARD_INSPECTION,
+        start_date=datetime.date(2026, 6, 8), end_date=datetime.date(2026, 6, 19),
+    )  # fmt: skip
+    JudgementFactory(inspection=later, area=Area.LEADERSHIP, grade=Grade.INADEQUATE)
+    summary = summary_text(get_page(client)[1])
+    assert "a standard inspection (two weeks on site)" in summary
+    assert "since April 2026 it gives no overall grade" in summary
+    assert "It gave no overall grade, as none is given under the 2026 framework; it judged the impact of leaders inadequate." in summary
+    assert "outstanding overall" not in summary
+
+
+def test_what_ofsted_said_needs_to_improve_leads_with_priority_actions(client, history):
+    latest = InspectionFactory(
+        council=history.council, framework=Framework.ILACS, event_type=EventType.SHORT_INSPECTION,
+        start_date=datetime.date(2025, 10, 6), end_date=datetime.date(2025, 10, 10),
+    )  # fmt: skip
+    for order, text in enumerate(["Plans for children in need.", "Supervision.", "Return interviews.", "Case audits.",
+                                  "Placement sufficiency.", "Care leavers' housing.", "Advocacy."], start=1):  # fmt: skip
+        FindingFactory(inspection=latest, kind=Finding.Kind.WHAT_NEEDS_TO_IMPROVE, text=text, order=order)
+    FindingFactory(inspection=latest, kind=Finding.Kind.AREA_FOR_PRIORITY_ACTION, text="Act on referrals.", order=1)
+    FindingFactory(inspection=history.short, kind=Finding.Kind.WHAT_NEEDS_TO_IMPROVE, text="An older point.", order=9)
+    _response, html = get_page(client)
+    section = html[html.index('id="asked"') : html.index('id="next-title"')]
+    points = re.findall(r"<li>(.*?)</li>", section)
+    assert points[0] == "<strong>Priority:</strong> Act on referrals."
+    assert points[1:] == ["Plans for children in need.", "Supervision.", "Return interviews.", "Case audits.", "Placement sufficiency."]
+    assert "the first 6 of 8 points" in section and "All 8 points" in section
+    assert "An older point." not in section  # only the latest full inspection's report
 
 
 def test_months_since_last_full_inspection_and_next_due(client, history):
