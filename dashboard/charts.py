@@ -283,7 +283,7 @@ def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
         )
 
     shapes, annotations = framework_markers(graded)
-    legend_rows = (len(lines) + 2) // 3
+    legend_rows = (len(lines) + 1) // 2
     height = 400 + 22 * legend_rows
     layout = base_layout(
         "Grades at each inspection",
@@ -300,12 +300,13 @@ def grade_history_chart(inspections, x_range=None, chart_id="grade-history"):
         annotations=annotations,
     )
     layout["margin"] = {**TIME_CHART_MARGIN, "t": 30, "b": 40}
+    # Two entries a row: three cut the longest ("Local Safeguarding Children Board") on a laptop's screen.
     layout["legend"] = {
         "orientation": "h",
         "x": 0,
         "y": -0.1,
         "yanchor": "top",
-        "entrywidth": 0.33,
+        "entrywidth": 0.5,
         "entrywidthmode": "fraction",
     }
     if x_range:

@@ -6,6 +6,7 @@ have the charts' colours and fill patterns (dashboard/charts.py), so they differ
 table holds the same data. Like the chart builders, grade_map() is a plain function of what it is given.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django import forms
@@ -93,6 +94,40 @@ class Fill:
     stroke = PATTERN_SIZE / 4
 
 
+# The smallest target a finger or a pointer is given, in screen pixels (WCAG 2.2's 24 px), and the narrowest
+# the map is drawn (a phone), from which it is turned into the map's own units.
+TARGET_PX, NARROWEST_MAP_PX = 24, 340
+
+
+def path_extent(d):
+    """(min x, min y, max x, max y) of an SVG path of absolute moves and relative lines ("M462 651l3 2-2 3z"),
+    the commands the shipped boundaries use."""
+    xs, ys = [], []
+    for command, numbers in re.findall(r"([MmLlZz])([^MmLlZz]*)", d):
+        values = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", numbers)]
+        for index in range(0, len(values) - 1, 2):
+            if command == "M" or not xs:
+                x, y = values[index], values[index + 1]
+            else:
+                x, y = xs[-1] + values[index], ys[-1] + values[index + 1]
+            xs.append(x)
+            ys.append(y)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def target_circle(d, view_width):
+    """(cx, cy, r) of an invisible circle that makes a shape smaller than TARGET_PX on the narrowest map big
+    enough to select (the City of London, the Isles of Scilly), or None for a shape that is big enough."""
+    extent = path_extent(d)
+    if extent is None:
+        return None
+    radius = TARGET_PX / 2 * view_width / NARROWEST_MAP_PX
+    left, top, right, bottom = extent
+    if max(right - left, bottom - top) >= 2 * radius:
+        return None
+    return round((left + right) / 2, 1), round((top + bottom) / 2, 1), round(radius, 1)
+
+
 @dataclass
 class MapArea:
     """One council on the map and in the table."""
@@ -107,6 +142,7 @@ class MapArea:
     fill: Fill
     d: str = ""
     inset_d: str = ""
+    target: tuple | None = None  # target_circle() of the shape drawn (the inset's, where it has one)
 
     @property
     def title(self):
@@ -156,6 +192,7 @@ def grade_map(councils, line, boundaries):
     fills[NOT_GIVEN] = Fill(NOT_GIVEN, NOT_GIVEN_LABEL, NOT_GIVEN_COLOUR, NOT_GIVEN_PATTERN)
     fills[NOT_GRADED] = Fill(NOT_GRADED, "No grade recorded", NOT_GRADED_COLOUR, NOT_GRADED_PATTERN)
     area_shapes = boundaries["areas"]
+    view_width = float(boundaries["viewBox"].split()[2])
     areas, unmapped = [], []
     for council in sorted(councils, key=lambda c: (c.name, c.pk)):
         [entry] = annotated_latest_grades(council, (line,))
@@ -184,6 +221,7 @@ def grade_map(councils, line, boundaries):
             fill=fill,
             d=shape["d"] if shape else "",
             inset_d=shape.get("inset_d", "") if shape else "",
+            target=target_circle(shape.get("inset_d") or shape["d"], view_width) if shape else None,
         )
         areas.append(area)
         if not shape:

@@ -1,7 +1,8 @@
 """Template helpers: grades and changes as GOV.UK tags (always in words), chart table cells, query strings."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from dashboard.charts import GradeCell, LinkCell
 from inspections.frameworks import EventType, Grade, framework_words
@@ -110,6 +111,12 @@ def at(items, index):
         return items[index]
     except (IndexError, TypeError):
         return ""
+
+
+@register.filter
+def break_after_underscores(name):
+    """A code name ("council_slug") that may break after each underscore on a narrow screen, and nowhere else."""
+    return mark_safe("_<wbr>".join(conditional_escape(part) for part in str(name).split("_")))
 
 
 @register.filter

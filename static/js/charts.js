@@ -24,8 +24,8 @@
     ]
   };
 
-  // Below this width (a phone) a figure is laid out again to fit: see fitNarrow.
-  var NARROW = 640;
+  // Below this width (a phone, or a tablet held upright) a figure is laid out again to fit: see fitNarrow.
+  var NARROW = 800;
   var LEGEND_ROW = 24;
 
   function wrapWords(text, max) {
@@ -102,27 +102,48 @@
         note.yanchor = "bottom";
       }
     });
-    // Legend entries: traces, and shapes that ask for one (the marks of inspections on time charts).
-    var groups = [];
-    figure.data.concat(layout.shapes || []).forEach(function (item) {
-      var group = item.legendgroup || item.name;
-      var shown = item.type && !item.x ? item.showlegend === true : item.showlegend !== false;
-      if (shown && item.name && groups.indexOf(group) === -1) {
-        groups.push(group);
+    // An axis title longer than its axis is wrapped: the y axis's runs up the plot's height.
+    Object.keys(layout).forEach(function (key) {
+      var axis = layout[key];
+      var title = /^[xy]axis\d*$/.test(key) && axis && axis.title;
+      var length = key.charAt(0) === "y" ? (layout.height || 420) - 140 : plotWidth;
+      if (title && title.text && title.text.length * 9 > length) {
+        title.text = wrapWords(title.text, Math.floor(length / 9));
       }
     });
-    if (layout.showlegend !== false && groups.length > 1) {
+    // Legend entries: traces, and shapes that ask for one (the marks of inspections on time charts), their
+    // names wrapped to the screen's width.
+    var groups = [];
+    var nameChars = Math.floor((width - 80) / 7);
+    var lines = 0;
+    var shapesShown = false;
+    figure.data.concat(layout.shapes || []).forEach(function (item) {
+      var group = item.legendgroup || item.name;
+      var isShape = item.type && !item.x;
+      var shown = isShape ? item.showlegend === true : item.showlegend !== false;
+      if (shown && item.name && groups.indexOf(group) === -1) {
+        groups.push(group);
+        shapesShown = shapesShown || isShape;
+        item.name = wrapWords(item.name, nameChars);
+        lines += item.name.split("<br>").length;
+      }
+    });
+    // plotly draws a legend for two entries or more, or for one a shape asks for (an inspection's mark).
+    if (layout.showlegend !== false && (groups.length > 1 || (groups.length === 1 && shapesShown))) {
       var title = layout.legend && layout.legend.title;
-      var rows = groups.length + (title ? 1 : 0);
+      var rows = lines + (title ? 1 : 0);
+      // Across the whole figure (xref "container"), not only the plot beside the axis title: one entry a
+      // line, as wide as the screen.
       layout.legend = {
         orientation: "h",
+        xref: "container",
         x: 0,
         xanchor: "left",
         yref: "container",
         y: 0,
         yanchor: "bottom",
-        entrywidth: 1,
-        entrywidthmode: "fraction",
+        entrywidth: width - 50,
+        entrywidthmode: "pixels",
         traceorder: (layout.legend && layout.legend.traceorder) || "normal"
       };
       if (title) {

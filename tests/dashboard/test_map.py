@@ -178,3 +178,32 @@ def test_the_page_cites_the_boundaries(client, history, boundaries):
         "Tier Local Authority lookup (2023), Open Government Licence v3.0. Contains OS data © Crown copyright "
         "and database right 2023." in html
     )
+
+
+def test_the_smallest_shapes_have_a_target_big_enough_to_select(client, history, boundaries):
+    # Camden drawn as small as the Isles of Scilly are on the map of England: a 1-unit square in a 200-unit map.
+    boundaries["areas"][history.camden.ons_code] = {"name": "Camden", "d": "M40 50l1 0 0 1-1 0z"}
+    html = get(client, "overview")
+    targets = html[html.index('class="app-map__targets"') : html.index('class="app-map__council"')]
+    # Beneath every shape (drawn first), out of the tab order and hidden from screen readers: the shape itself
+    # stays the keyboard's and the screen reader's link.
+    assert 'aria-hidden="true"' in targets[:60]
+    found = {
+        href: tuple(map(float, numbers))
+        for href, *numbers in re.findall(
+            r'<a href="([^"]+)" tabindex="-1"><circle cx="([^"]+)" cy="([^"]+)" r="([^"]+)"/>', targets
+        )
+    }
+    cx, cy, radius = found[history.camden.get_absolute_url()]
+    assert (cx, cy) == (40.5, 50.5)
+    # 24 px across on the narrowest map (340 px for 200 units); the 10-unit squares are smaller than that too.
+    assert radius == pytest.approx(12 * 200 / 340, abs=0.1)
+    assert history.council.get_absolute_url() in found
+
+
+def test_the_extent_of_a_boundary_follows_its_relative_lines():
+    from dashboard.maps import path_extent, target_circle
+
+    assert path_extent("M462 651l3 2-2 3-4-1z") == (459, 651, 465, 656)
+    assert path_extent("M0 0l10 0 0 10z M50 50l1 1z") == (0, 0, 51, 51)
+    assert target_circle("M0 0l100 0 0 100-100 0z", 876) is None  # big enough already
