@@ -24,13 +24,14 @@ from inspections.filtersets import CouncilFilterSet, FindingFilterSet
 from inspections.frameworks import (
     FULL_INSPECTION_TYPES,
     GRADED_EVENT_TYPES,
+    ILACS_NO_OVERALL_FROM,
     PARTIAL_EVENT_AREAS,
     Area,
     EventType,
     Framework,
     area_wording,
     framework_explained,
-    not_judged_words,
+    no_longer_judged,
 )
 from inspections.models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Origin, Source
 
@@ -128,14 +129,21 @@ def overview_data():
     recent = list(Inspection.objects.public().newest_first().prefetch_related("judgements")[:10])
     for inspection in recent:
         inspection.grades_given = [(grades.home_line(j.area).label, j.grade) for j in ordered_judgements(inspection)]
-        inspection.overall_not_given = (
-            not_judged_words(inspection.framework, (Area.OVERALL_EFFECTIVENESS,), grades.placed_on(inspection))
+    # Said once above the table, not on every row: which framework stopped giving an overall grade, and when.
+    recent_overall_ended_by = next(
+        (
+            ended_by
+            for inspection in recent
             if inspection.is_graded
-            else ""
-        )
+            and (ended_by := no_longer_judged(inspection.framework, grades.OVERALL.areas, grades.placed_on(inspection)))
+        ),
+        "",
+    )
     latest_by_council = [latest for _region, latest in current]
     index, overall = grades.COUNCIL_LINES.index(region_line), grades.COUNCIL_LINES.index(grades.OVERALL)
     context = {
+        "recent_overall_ended_by": recent_overall_ended_by,
+        "no_overall_from": ILACS_NO_OVERALL_FROM,
         "council_count": len(current),
         "not_given_count": sum(
             1 for latest in latest_by_council if latest[overall].status == grades.LatestStatus.NOT_GIVEN

@@ -50,7 +50,10 @@ def test_councils_inspected_under_the_2026_framework_count_as_not_given(client, 
     assert "1 council was last inspected under the 2026 framework" in html
     recent = response.context["recent"][0]
     assert recent == inspection and recent.grades_given == [("Leaders", Grade.INADEQUATE)]
-    assert "Overall effectiveness: <span class=\"app-no-grade\">not given under the 2026 framework</span>" in html
+    # Said once above the table, not on every row.
+    assert html.count("give no overall effectiveness grade (none is given under the 2026 framework)") == 1
+    first_row = html.split('id="recent-caption"', 1)[1].split("<tbody", 1)[1].split("</tr>", 1)[0]
+    assert "Leaders:" in first_row and "Overall effectiveness" not in first_row
 
 
 def test_grades_by_region(client, history):

@@ -37,7 +37,7 @@ def test_export_page_lists_every_dataset_with_its_dictionary_and_counts(client, 
     assert response.status_code == 200
     for name in ("councils", "inspections", "judgements", "findings", "key_figures"):
         assert f"/export/{name}.csv?region=E12000007" in page
-    assert "grade_score" in page and "Requires improvement to be good" in page
+    assert "grade_<wbr>score" in page and "Requires improvement to be good" in page
 
 
 def test_export_page_with_a_bad_filter_says_so(client, country):
