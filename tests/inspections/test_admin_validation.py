@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from inspections.frameworks import Area, EventType, Framework, Grade
 from inspections.models import Inspection, Judgement
-from tests.factories import CouncilFactory, FindingFactory, InspectionFactory, JudgementFactory
+from tests.factories import CouncilFactory, InspectionFactory, JudgementFactory
 from tests.inspections.admin_forms import inspection_form, with_judgements
 
 pytestmark = pytest.mark.django_db
@@ -149,15 +149,6 @@ def test_changing_framework_under_existing_judgements_is_a_form_error(admin_clie
     assert "is not judged under" in errors_of(response)
     inspection.refresh_from_db()
     assert inspection.framework == Framework.ILACS
-
-
-def test_deleting_an_inspection_with_judgements_shows_what_protects_it(admin_client):
-    finding = FindingFactory()
-    url = reverse("admin:inspections_inspection_delete", args=[finding.inspection.pk])
-    response = admin_client.post(url, {"post": "yes"})
-    assert response.status_code == 200
-    assert "would require deleting the following protected related objects" in response.content.decode()
-    assert Inspection.objects.filter(pk=finding.inspection.pk).exists()
 
 
 def test_deleting_a_council_with_inspections_shows_what_protects_it(admin_client):
