@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from councils.models import Council
 
 from . import grades
-from .frameworks import Area, Grade, areas_offered, grades_for, rules_for_browser
+from .frameworks import Area, Grade, areas_offered, framework_words, grades_for, rules_for_browser
 from .importers.report_import import (
     UploadedReport,
     apply_differences,
@@ -197,7 +197,8 @@ class DisagreementInline(admin.TabularInline):
 
 @admin.register(Inspection)
 class InspectionAdmin(TrackerAdmin):
-    list_display = ["council", "event_type", "framework", "start_date", "end_date", "lead_inspector", "status"]
+    # Short names and one dates column, so that the list and its filters fit a laptop's 1280 px.
+    list_display = ["council", "event_type", "framework_name", "dates", "lead_inspector", "status"]
     list_filter = ["status", "framework", "event_type", ("council__region", admin.RelatedOnlyFieldListFilter), YearFilter, GradeFilter]
     search_fields = ["council__name", "lead_inspector", "theme", "findings__text"]
     search_help_text = "Council, lead inspector, theme or the text of a finding."
@@ -216,6 +217,14 @@ class InspectionAdmin(TrackerAdmin):
 
     class Media:
         js = ["inspections/js/judgement_choices.js"]
+
+    @admin.display(description="framework", ordering="framework")
+    def framework_name(self, obj):
+        return framework_words(obj.framework, obj.start_date)
+
+    @admin.display(description="dates", ordering="start_date")
+    def dates(self, obj):
+        return obj.dates_display
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "judgement_rules": rules_for_browser()}
