@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from councils.models import Council
 
 from . import grades
-from .frameworks import Area, Grade, areas_for, grades_for, rules_for_browser
+from .frameworks import Area, Grade, areas_offered, framework_words, grades_for, rules_for_browser
 from .importers.report_import import (
     UploadedReport,
     apply_differences,
@@ -127,6 +127,23 @@ class ReadingForm(forms.Form):
         return uploaded, inspections
 
 
+class AreaSelect(forms.Select):
+    """The judgement area menu: an area the framework judges, but not in this inspection, is offered disabled,
+    named with the reason (frameworks.area_problem), so the editor sees why it cannot be chosen."""
+
+    def __init__(self, attrs=None, choices=(), problems=None):
+        super().__init__(attrs, choices)
+        self.problems = problems or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        problem = self.problems.get(value)
+        if problem and not selected:  # a recorded judgement keeps its area; saving it says what is wrong
+            option["label"] = problem
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class JudgementInline(admin.TabularInline):
     model = Judgement
     extra = 0
@@ -135,15 +152,17 @@ class JudgementInline(admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None and obj.framework:
-            # Offer only what this inspection's framework grades on its date; other values are still
-            # refused by Judgement.clean() and the database, this only keeps them out of the menus.
-            areas = set(areas_for(obj.framework, obj.start_date))
+            # Offer only what this inspection's framework grades; an area it grades on other dates or in other
+            # kinds of event is shown disabled with the reason. Other values are still refused by
+            # Judgement.clean() and the database: this only spares the editor a refused save.
+            problems = areas_offered(obj.framework, obj.start_date, obj.event_type)
             grades = set(grades_for(obj.framework))
             form_fields = formset.form.base_fields
-            form_fields["area"].choices = [("", "---------")] + [c for c in Area.choices if c[0] in areas]
+            area_choices = [("", "---------")] + [c for c in Area.choices if c[0] in problems]
+            form_fields["area"].widget = AreaSelect(choices=area_choices, problems=problems)
+            form_fields["area"].choices = area_choices
             form_fields["grade"].choices = [("", "---------")] + [c for c in Grade.choices if c[0] in grades]
         return formset
-
 
 class FindingInline(admin.StackedInline):
     model = Finding
@@ -178,7 +197,8 @@ class DisagreementInline(admin.TabularInline):
 
 @admin.register(Inspection)
 class InspectionAdmin(TrackerAdmin):
-    list_display = ["council", "event_type", "framework", "start_date", "end_date", "lead_inspector", "status"]
+    # Short names and one dates column, so that the list and its filters fit a laptop's 1280 px.
+    list_display = ["council", "event_type", "framework_name", "dates", "lead_inspector", "status"]
     list_filter = ["status", "framework", "event_type", ("council__region", admin.RelatedOnlyFieldListFilter), YearFilter, GradeFilter]
     search_fields = ["council__name", "lead_inspector", "theme", "findings__text"]
     search_help_text = "Council, lead inspector, theme or the text of a finding."
@@ -197,6 +217,14 @@ class InspectionAdmin(TrackerAdmin):
 
     class Media:
         js = ["inspections/js/judgement_choices.js"]
+
+    @admin.display(description="framework", ordering="framework")
+    def framework_name(self, obj):
+        return framework_words(obj.framework, obj.start_date)
+
+    @admin.display(description="dates", ordering="start_date")
+    def dates(self, obj):
+        return obj.dates_display
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "judgement_rules": rules_for_browser()}

@@ -307,15 +307,34 @@ def event_judges(event_type, area):
 def judgement_problem(framework, area, grade, date=None, event_type=None):
     """Why this grade cannot stand for this area of an inspection (of `event_type`, where given), in an
     editor's words; None when it can."""
+    problem = area_problem(framework, area, date, event_type)
+    if problem:
+        return problem
+    rule = area_rule(framework, area)
+    if grade not in rule.grades:
+        allowed = ", ".join(f"“{Grade(g).label}”" for g in rule.grades)
+        grade_label = Grade(grade).label if grade in Grade.values else grade
+        return f"“{grade_label}” is not a grade under {Framework(framework).label}; use one of {allowed}."
+    return None
+
+
+def event_problem(event_type, area):
+    """Why an event of `event_type`, which judges only some areas, gives no judgement in `area`."""
+    allowed = ", ".join(Area(a).label for a in PARTIAL_EVENT_AREAS[event_type])
+    kind = EventType(event_type).label
+    return f"{Area(area).label} is not judged in this kind of event ({kind}: it grades {allowed})."
+
+
+def area_problem(framework, area, date=None, event_type=None):
+    """Why an inspection under `framework` on `date` (of `event_type`, where given) gives no judgement in
+    `area`, in an editor's words; None when it can."""
     framework_label = Framework(framework).label if framework in Framework.values else "this framework"
     if framework not in Framework.values:
         return "Choose the inspection's framework before adding judgements."
     if area not in Area.values:
         return f"“{area}” is not a judgement area."
     if not event_judges(event_type, area):
-        allowed = ", ".join(Area(a).label for a in PARTIAL_EVENT_AREAS[event_type])
-        kind = EventType(event_type).label
-        return f"{Area(area).label} is not judged in this kind of event ({kind}: it grades {allowed})."
+        return event_problem(event_type, area)
     rule = area_rule(framework, area)
     if rule is None:
         allowed = ", ".join(Area(a).label for a in areas_for(framework)) or "no areas"
@@ -323,12 +342,19 @@ def judgement_problem(framework, area, grade, date=None, event_type=None):
     if not rule.applies_on(date):
         if rule.judged_from:
             return f"{Area(area).label} is judged separately only in inspections from {rule.judged_from:%-d %B %Y}."
-        return f"{Area(area).label} is not judged in inspections from {rule.judged_before:%-d %B %Y}."
-    if grade not in rule.grades:
-        allowed = ", ".join(f"“{Grade(g).label}”" for g in rule.grades)
-        grade_label = Grade(grade).label if grade in Grade.values else grade
-        return f"“{grade_label}” is not a grade under {framework_label}; use one of {allowed}."
+        ended = f": {rule.ended_by} gives no such judgement" if rule.ended_by else ""
+        return f"{Area(area).label} is not judged in inspections from {rule.judged_before:%-d %B %Y}{ended}."
     return None
+
+
+def areas_offered(framework, date=None, event_type=None):
+    """The admin's area menu for an inspection: {area: why it gives no judgement there} for each area its
+    framework judges at some date or in some kind of event, None where it can be judged."""
+    return {
+        rule.area: area_problem(framework, rule.area, date, event_type)
+        for rule in AREA_RULES
+        if rule.framework == framework
+    }
 
 
 def valid_judgement_condition(framework_field="framework", date_field="inspection_start_date"):
@@ -344,14 +370,30 @@ def valid_judgement_condition(framework_field="framework", date_field="inspectio
 
 
 def rules_for_browser():
-    """AREA_RULES as plain data, for the admin script that narrows the judgement menus as an editor types."""
-    return [
-        {
-            "framework": str(rule.framework),
-            "area": str(rule.area),
-            "grades": [str(grade) for grade in rule.grades],
-            "judged_from": rule.judged_from.isoformat() if rule.judged_from else None,
-            "judged_before": rule.judged_before.isoformat() if rule.judged_before else None,
+    """AREA_RULES as plain data, for the admin script that narrows the judgement menus as an editor types,
+    with area_problem()'s words for an area outside its dates (too_early, too_late) and for an area a kind of
+    event does not judge (event_problems: {event type: {area: words}}), and each area's name (labels)."""
+    day = datetime.timedelta(days=1)
+    rules = []
+    for rule in AREA_RULES:
+        rules.append(
+            {
+                "framework": str(rule.framework),
+                "area": str(rule.area),
+                "grades": [str(grade) for grade in rule.grades],
+                "judged_from": rule.judged_from.isoformat() if rule.judged_from else None,
+                "judged_before": rule.judged_before.isoformat() if rule.judged_before else None,
+                "too_early": area_problem(rule.framework, rule.area, rule.judged_from - day) if rule.judged_from else None,
+                "too_late": area_problem(rule.framework, rule.area, rule.judged_before) if rule.judged_before else None,
+            }
+        )
+    event_problems = {
+        str(event_type): {
+            str(area): event_problem(event_type, area)
+            for area in Area.values
+            if not event_judges(event_type, area)
         }
-        for rule in AREA_RULES
-    ]
+        for event_type in PARTIAL_EVENT_AREAS
+    }
+    labels = {str(value): str(label) for value, label in Area.choices}
+    return {"rules": rules, "event_problems": event_problems, "labels": labels}

@@ -424,7 +424,9 @@ class JudgementQuerySet(models.QuerySet):
 class Judgement(models.Model):
     """One grade for one judgement area of one inspection."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="judgements")
+    # Deleted with their inspection (the admin lists them before it deletes) and restored with it from the
+    # history (inspections/restore.py).
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="judgements")
     area = models.CharField(max_length=40, choices=Area.choices)
     grade = models.CharField(max_length=30, choices=Grade.choices)
     # Copies of the inspection's framework and start date, so that a CHECK constraint can refuse a grade
@@ -650,7 +652,8 @@ class Finding(models.Model):
     def heading(cls, kind, framework=""):
         return cls.FRAMEWORK_HEADINGS.get((framework, kind)) or cls.HEADINGS[kind]
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
+    # Deleted and restored with their inspection, as its judgements are.
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     area = models.CharField(
         "judgement area", max_length=40, choices=Area.choices, blank=True, help_text="Where the report ties it to one."

@@ -360,11 +360,13 @@ def add_progress_arguments(parser):
 
 def run_file_imports(command, paths, import_file, options):
     """Import each file in its own transaction; print each summary; refuse bad files in one line each.
+    Returns the files' ImportSummary objects, for a command that sums them up (load_data).
 
     Files after a refused one are still imported (each file stands alone); the command then fails with
     a one-line CommandError naming the refused files, so its exit status is non-zero.
     """
     failures = []
+    summaries = []
     for path in paths:
         if options.get("verbosity", 1) > 0:
             command.stdout.write(f"Importing {path}")
@@ -383,9 +385,11 @@ def run_file_imports(command, paths, import_file, options):
             if len(paths) > 1:
                 command.stderr.write(message)
             continue
+        summaries.append(summary)
         if options.get("verbosity", 1) > 0:
             command.stdout.write(str(summary))
     if failures:
         if len(paths) == 1:
             raise CommandError(failures[0])
         raise CommandError(f"{len(failures)} of {len(paths)} files not imported: " + " | ".join(failures))
+    return summaries

@@ -301,8 +301,8 @@ def differences(inspection, uploaded):
             "published_date",
             "published date",
             inspection.published_date,
-            report.published_date,
-            missing="The report does not print its publication date.",
+            uploaded.published_date,
+            missing="Neither the report nor the report archive or history file gives its publication date.",
         ),
         compare(
             "lead_inspector",
@@ -394,7 +394,8 @@ def apply_differences(inspection, uploaded, keys, user=None):
     with transaction.atomic():
         for name in INSPECTION_FIELDS:
             if name in chosen_keys:
-                setattr(inspection, name, getattr(report, name))
+                # The publication date as uploaded.published_date finds it: ILACS reports do not print theirs.
+                setattr(inspection, name, getattr(uploaded if name == "published_date" else report, name))
         if chosen_keys & {"start_date", "end_date"}:
             inspection.date_precision = DatePrecision.DAY  # the report gives the days
         if "report_url" in chosen_keys:
@@ -433,7 +434,7 @@ def save_draft(uploaded, user):
         start_date=report.start_date,
         end_date=report.end_date,
         date_precision=DatePrecision.DAY,
-        published_date=report.published_date,
+        published_date=uploaded.published_date,
         lead_inspector=report.lead_inspector,
         report_url=uploaded.report_url,
         summary=report.summary,
@@ -484,7 +485,7 @@ def report_source(uploaded, user):
             f"from {shown(report.start_date)}"
         ),
         publisher="Ofsted",
-        published_date=report.published_date,
+        published_date=uploaded.published_date,
         url=uploaded.report_url,
         file_name=name[:300],
         sha256=uploaded.sha256,

@@ -66,7 +66,14 @@ def test_judgement_menus_follow_the_framework_and_date(live_server, page, admin_
     page.locator("#judgements-group .add-row a").click()
 
     def offered(select):
-        return set(page.eval_on_selector(select, "s => [...s.options].filter(o => o.value && !o.hidden).map(o => o.value)"))
+        return set(
+            page.eval_on_selector(select, "s => [...s.options].filter(o => o.value && !o.disabled).map(o => o.value)")
+        )
+
+    def why_not(select, value):
+        return page.eval_on_selector(
+            select, "(s, v) => [...s.options].filter(o => o.value === v && o.disabled && !o.hidden).map(o => o.text)", value
+        )
 
     assert offered("#id_judgements-0-area") == {
         "overall_effectiveness", "leadership", "help_and_protection", "children_in_care", "care_leavers",
@@ -75,6 +82,20 @@ def test_judgement_menus_follow_the_framework_and_date(live_server, page, admin_
     page.locator("#id_start_date").dispatch_event("change")
     assert "children_in_care_and_care_leavers" in offered("#id_judgements-0-area")
     assert "care_leavers" not in offered("#id_judgements-0-area")
+    assert why_not("#id_judgements-0-area", "care_leavers") == [
+        "Care leavers is judged separately only in inspections from 1 January 2023."
+    ]
+    page.fill("#id_start_date", "11/05/2026")
+    page.locator("#id_start_date").dispatch_event("change")
+    assert why_not("#id_judgements-0-area", "overall_effectiveness") == [
+        "Overall effectiveness is not judged in inspections from 1 April 2026: the 2026 framework gives no such judgement."
+    ]
+    assert why_not("#id_judgements-0-area", "adoption") == []  # never an ILACS area: not in the menu at all
+    page.select_option("#id_event_type", "lscb_review")
+    assert offered("#id_judgements-0-area") == set()
+    assert why_not("#id_judgements-0-area", "leadership")[0].startswith("Impact of leaders / leadership")
+    page.select_option("#id_event_type", "standard_inspection")
+    assert "overall_effectiveness" not in offered("#id_judgements-0-area") and "leadership" in offered("#id_judgements-0-area")
     page.select_option("#id_framework", "safeguarding_lac_2009")
     page.select_option("#id_judgements-0-area", "safeguarding_overall")
     assert offered("#id_judgements-0-grade") == {"outstanding", "good", "adequate", "inadequate"}

@@ -80,3 +80,26 @@ def test_restoring_something_not_deleted_is_a_message_not_an_error(admin_client)
 
 def test_viewers_cannot_restore(viewer_client):
     assert viewer_client.get(reverse("admin:inspections_inspection_deleted")).status_code == 403
+
+
+def test_deleting_an_inspection_lists_its_judgements_and_findings_and_restoring_brings_them_back(admin_client):
+    judgement = JudgementFactory()
+    inspection = judgement.inspection
+    finding = FindingFactory(inspection=inspection, text="Plans for children returning home are not up to date.")
+    delete_url = reverse("admin:inspections_inspection_delete", args=[inspection.pk])
+
+    confirmation = admin_client.get(delete_url)
+    page = confirmation.content.decode()
+    assert confirmation.status_code == 200 and not confirmation.context["protected"]
+    assert str(judgement) in page and "Plans for children returning home" in page
+
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Judgement.objects.filter(pk=judgement.pk).exists()
+    assert not Finding.objects.filter(pk=finding.pk).exists()
+
+    admin_client.post(reverse("admin:inspections_inspection_deleted"), {"inspection_id": inspection.pk})
+    restored = Inspection.objects.get(pk=inspection.pk)
+    assert list(restored.judgements.values_list("pk", "area", "grade")) == [
+        (judgement.pk, judgement.area, judgement.grade)
+    ]
+    assert list(restored.findings.values_list("pk", "kind", "text")) == [(finding.pk, finding.kind, finding.text)]

@@ -50,7 +50,8 @@ def test_judgement_inline_offers_only_what_the_framework_grades(admin_client):
     inspection = InspectionFactory(framework=Framework.ILACS, start_date=datetime.date(2024, 11, 11))
     response = admin_client.get(reverse("admin:inspections_inspection_change", args=[inspection.pk]))
     formset = response.context["inline_admin_formsets"][0].formset
-    areas = {value for value, _label in formset.form.base_fields["area"].choices if value}
+    area_field = formset.form.base_fields["area"]
+    areas = {value for value, _label in area_field.choices if value and not area_field.widget.problems[value]}
     grades = {value for value, _label in formset.form.base_fields["grade"].choices if value}
     assert areas == {
         Area.OVERALL_EFFECTIVENESS,
@@ -59,6 +60,8 @@ def test_judgement_inline_offers_only_what_the_framework_grades(admin_client):
         Area.CHILDREN_IN_CARE,
         Area.CARE_LEAVERS,
     }
+    # The joint judgement of earlier ILACS inspections is offered disabled, with the reason.
+    assert area_field.widget.problems[Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS].endswith("from 1 January 2023.")
     assert Grade.ADEQUATE not in grades and Grade.REQUIRES_IMPROVEMENT in grades
 
 

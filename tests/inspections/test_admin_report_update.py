@@ -314,3 +314,27 @@ def test_a_new_draft_takes_the_report_url_from_the_archive_source_first(editor_c
     upload(editor_client, BLACKPOOL_2026)
 
     assert Inspection.objects.get().report_url == "https://files.ofsted.gov.uk/v1/file/archived"
+
+
+def test_a_new_ilacs_draft_takes_the_publication_date_the_history_file_gives(editor_client, blackpool):
+    # ILACS reports do not print when they were published; the history file's row for the report says.
+    assert parse_report(BLACKPOOL_2026).published_date is None
+
+    upload(editor_client, BLACKPOOL_2026)
+
+    draft = Inspection.objects.get()
+    assert draft.published_date == datetime.date(2026, 7, 28)
+    assert draft.sources.get().published_date == datetime.date(2026, 7, 28)
+
+
+def test_importing_the_report_again_fills_an_empty_publication_date(editor_client, blackpool):
+    inspection = InspectionFactory(
+        council=blackpool, start_date=datetime.date(2026, 6, 8), end_date=datetime.date(2026, 6, 19), published_date=None
+    )
+
+    response = upload(editor_client, BLACKPOOL_2026)
+    assert offered(response)["published_date"] is True
+    apply(editor_client, response, "published_date")
+
+    inspection.refresh_from_db()
+    assert inspection.published_date == datetime.date(2026, 7, 28)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from inspections.frameworks import Area, EventType, Framework, Grade
 from inspections.models import Inspection, Judgement
-from tests.factories import CouncilFactory, FindingFactory, InspectionFactory, JudgementFactory
+from tests.factories import CouncilFactory, InspectionFactory, JudgementFactory
 from tests.inspections.admin_forms import inspection_form, with_judgements
 
 pytestmark = pytest.mark.django_db
@@ -151,18 +151,43 @@ def test_changing_framework_under_existing_judgements_is_a_form_error(admin_clie
     assert inspection.framework == Framework.ILACS
 
 
-def test_deleting_an_inspection_with_judgements_shows_what_protects_it(admin_client):
-    finding = FindingFactory()
-    url = reverse("admin:inspections_inspection_delete", args=[finding.inspection.pk])
-    response = admin_client.post(url, {"post": "yes"})
-    assert response.status_code == 200
-    assert "would require deleting the following protected related objects" in response.content.decode()
-    assert Inspection.objects.filter(pk=finding.inspection.pk).exists()
-
-
 def test_deleting_a_council_with_inspections_shows_what_protects_it(admin_client):
     inspection = InspectionFactory()
     url = reverse("admin:councils_council_delete", args=[inspection.council.pk])
     response = admin_client.post(url, {"post": "yes"})
     assert response.status_code == 200
     assert "protected related objects" in response.content.decode()
+
+
+def area_options(response, form=0):
+    """The area menu of a judgement row: (value, text, disabled) for each option but the blank one."""
+    formset = next(f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "judgements")
+    field = formset.formset.forms[form]["area"]
+    return [
+        (str(option["value"]), str(option["label"]), bool(option["attrs"].get("disabled")))
+        for group in field.field.widget.get_context(field.html_name, field.value(), {})["widget"]["optgroups"]
+        for option in group[1]
+        if option["value"]
+    ]
+
+
+def test_an_area_the_framework_no_longer_judges_is_offered_disabled_with_the_reason(admin_client):
+    judgement = JudgementFactory(
+        inspection__framework=Framework.ILACS,
+        inspection__start_date=datetime.date(2026, 5, 11),
+        inspection__end_date=datetime.date(2026, 5, 22),
+        area=Area.LEADERSHIP,
+        grade=Grade.GOOD,
+    )
+    response = admin_client.get(reverse("admin:inspections_inspection_change", args=[judgement.inspection.pk]))
+
+    options = {value: (text, disabled) for value, text, disabled in area_options(response)}
+    assert options[Area.OVERALL_EFFECTIVENESS] == (
+        "Overall effectiveness is not judged in inspections from 1 April 2026: the 2026 framework gives no such judgement.",
+        True,
+    )
+    assert options[Area.CARE_LEAVERS] == (Area.CARE_LEAVERS.label, False)
+    assert options[Area.LEADERSHIP] == (Area.LEADERSHIP.label, False)
+    assert Area.ADOPTION not in options  # not an ILACS area at all: left out, as before
+    page = response.content.decode()
+    assert "not judged in inspections from 1 April 2026: the 2026 framework gives no such judgement." in page

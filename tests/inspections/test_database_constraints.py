@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from inspections.frameworks import Area, EventType, Framework, Grade
-from inspections.models import Inspection, Judgement
+from inspections.models import Finding, Inspection, Judgement
 from tests.factories import (
     CouncilFactory,
     FindingFactory,
@@ -148,17 +148,12 @@ def test_deleting_a_council_with_key_figures_is_refused():
         figure.council.delete()
 
 
-def test_deleting_an_inspection_with_judgements_is_refused():
+def test_deleting_an_inspection_deletes_its_judgements_and_findings():
     judgement = JudgementFactory()
-    with pytest.raises(ProtectedError):
-        judgement.inspection.delete()
-    assert Judgement.objects.filter(pk=judgement.pk).exists()
-
-
-def test_deleting_an_inspection_with_findings_is_refused():
-    finding = FindingFactory()
-    with pytest.raises(ProtectedError):
-        finding.inspection.delete()
+    finding = FindingFactory(inspection=judgement.inspection)
+    judgement.inspection.delete()
+    assert not Judgement.objects.filter(pk=judgement.pk).exists()
+    assert not Finding.objects.filter(pk=finding.pk).exists()
 
 
 def test_deleting_a_council_without_dependent_rows_is_allowed():

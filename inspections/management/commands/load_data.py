@@ -13,8 +13,13 @@ hand (or edited in the admin) are kept as they are, so running this again never 
 the fixture holds that an importer made first (an imported inspection, a source for the same document)
 is replaced by the fixture's hand-entered version; a key figure another source gave first is merged into
 that one (both sources kept, see KeyFigure.merge).
+
+It prints a short account for someone loading the data for the first time: what the database now holds,
+what this run changed, what the files give that was left out and why, a line each. `--details` (or
+`-v 2`) prints each file's full summary as the importer commands print it.
 """
 
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
@@ -23,10 +28,50 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from inspections.importers.files import add_progress_arguments
-from inspections.models import Inspection, KeyFigure, Origin, Source
+from councils.models import Council
+from inspections.importers.councils_csv import import_local_authorities
+from inspections.importers.dfe_indicators_csv import import_indicators_csv
+from inspections.importers.files import add_progress_arguments, run_file_imports
+from inspections.importers.report_archive_jsonl import import_report_archive
+from inspections.management.commands.import_ofsted_outcomes import import_outcomes_file
+from inspections.models import Finding, Inspection, Judgement, KeyFigure, Origin, Source
 
 TOWER_HAMLETS_FIXTURE = "tower_hamlets.json"
+
+# What the importers' reasons for leaving something out mean to someone loading the data for the first
+# time, by the reason's beginning (the first that fits). A reason not listed is shown as the importer
+# words it, so nothing left out goes unsaid.
+LEFT_OUT_WORDS = (
+    (
+        "judgement not given: data_unreadable",
+        "grade cells the history file could not read from the older reports (the report archive reads those "
+        "reports itself)",
+    ),
+    (
+        "judgement not given: inspection_pre_dates_judgement",
+        "grade cells for areas the inspection's framework did not judge yet",
+    ),
+    (
+        "judgement not given: not_reported_post_reform",
+        "overall effectiveness cells of inspections under the 2026 framework, which gives no overall grade",
+    ),
+    ("judgement not given: ", "blank grade cells (the inspection gave no grade there)"),
+    (
+        "kind of report not stated",
+        "history file rows that do not say what kind of report they are (the report archive reads the kind "
+        "from the report itself)",
+    ),
+    ("report listed twice", "reports listed twice in a file (read once)"),
+    ("report refused by the reader", "files in the report archive that are not reports (read, then refused)"),
+    ("already in the database, ", "inspections entered by hand or edited in admin, kept as they are (counted per file)"),
+    ("findings not attached: ", "reports' findings on inspections entered by hand or edited in admin, not added"),
+    ("figure entered by hand", "key figures entered by hand, kept as they are"),
+    ("national or regional row", "national and regional totals in DfE's files (the app holds councils' figures)"),
+    ("not kept: ", "DfE figures the app does not show (children starting or ceasing to be looked after)"),
+    ("figures for several councils together", "DfE figures given for two councils together"),
+    ("council not known", "DfE rows whose council code is not the named council's"),
+    ("grade not ", "grades that are not Ofsted's wording or that the framework's rules refuse"),
+)
 
 
 def load_fixture_keeping_edits(path):
@@ -86,45 +131,51 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_progress_arguments(parser)
+        parser.add_argument(
+            "--details", action="store_true", help="Print each file's full summary (as -v 2 does), not the short account."
+        )
 
     def handle(self, *args, **options):
         fixtures = Path(settings.FIXTURES_DIR)
         data = fixtures / "data"
-        common = {
-            "stdout": self.stdout,
-            "stderr": self.stderr,
-            "verbosity": options["verbosity"],
-            "progress": options["progress"],
-            "traceback": options.get("traceback", False),
-        }
-        files = {
-            "councils": [data / "reference" / "local_authorities.csv"],
-            "outcomes": [
-                data / "ofsted" / "LA_Inspection_Outcomes_as_at_31_March_2025.ods",
-                data / "ofsted" / "ilacs_inspection_history.csv",
-            ],
-            "archive": [data / "ofsted" / "report_archive.jsonl"],
-            "indicators": sorted((data / "indicators").glob("*.csv")),
-        }
-        missing = [str(path) for paths in files.values() for path in paths if not path.exists()]
-        if missing or not files["indicators"]:
+        details = options["details"] or options["verbosity"] > 1
+        quiet = options["verbosity"] == 0
+        imports = [
+            (import_local_authorities, [data / "reference" / "local_authorities.csv"]),
+            (
+                import_outcomes_file,
+                [
+                    data / "ofsted" / "LA_Inspection_Outcomes_as_at_31_March_2025.ods",
+                    data / "ofsted" / "ilacs_inspection_history.csv",
+                ],
+            ),
+            (import_report_archive, [data / "ofsted" / "report_archive.jsonl"]),
+            (import_indicators_csv, sorted((data / "indicators").glob("*.csv"))),
+        ]
+        missing = [str(path) for _importer, paths in imports for path in paths if not path.exists()]
+        if missing or not imports[-1][1]:
             raise CommandError(f"shipped data missing: {', '.join(missing) or 'fixtures/data/indicators/*.csv'}")
-        call_command("import_councils", *map(str, files["councils"]), **common)
-        self.load_tower_hamlets(fixtures / TOWER_HAMLETS_FIXTURE, options["verbosity"])
-        call_command("import_ofsted_outcomes", *map(str, files["outcomes"]), **common)
-        call_command("import_report_archive", *map(str, files["archive"]), **common)
-        call_command("import_indicators", *map(str, files["indicators"]), **common)
+        # The importer commands' own loop, printing each file's summary only when asked for the details.
+        file_options = {**options, "verbosity": 1 if details else 0}
+        importer, paths = imports[0]
+        summaries = run_file_imports(self, paths, importer, file_options)
+        fixture_changes = self.load_tower_hamlets(fixtures / TOWER_HAMLETS_FIXTURE, options["verbosity"], details)
+        for importer, paths in imports[1:]:
+            summaries += run_file_imports(self, paths, importer, file_options)
         refresh_planner_statistics()
-
-    def load_tower_hamlets(self, path, verbosity):
+        if not quiet:
+            self.stdout.write(loaded_account(summaries, fixture_changes, details))
+    def load_tower_hamlets(self, path, verbosity, details):
+        """Load the fixture; returns how many rows it added or replaced."""
         if not path.exists():
-            self.stdout.write(f"Skipped the Tower Hamlets record: fixtures/{path.name} does not exist yet.")
-            return
+            if verbosity > 0:
+                self.stdout.write(f"Skipped the Tower Hamlets record: fixtures/{path.name} does not exist yet.")
+            return 0
         try:
             added, replaced, kept = load_fixture_keeping_edits(path)
         except Exception as error:
             raise CommandError(f"{path.name}: could not be loaded ({type(error).__name__}: {' '.join(str(error).split())[:300]})") from None
-        if verbosity > 0:
+        if details:
             if added or replaced:
                 self.stdout.write(
                     f"Loaded {path.name}: {added} rows added, {replaced} imported rows replaced by the hand-entered "
@@ -132,6 +183,48 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(f"Loaded {path.name}: nothing changed ({kept} rows already in the database, kept).")
+        return added + replaced
+
+
+def loaded_account(summaries, fixture_changes, details):
+    """The short account of a load: what the database holds, what this run changed, what was left out and why."""
+    current = Council.objects.filter(is_current=True).count()
+    former = Council.objects.filter(is_current=False).count()
+    lines = [
+        "The database holds "
+        f"{current + former:,} councils ({current:,} current, {former:,} former), "
+        f"{Inspection.objects.count():,} inspections and visits, {Judgement.objects.count():,} judgements, "
+        f"{Finding.objects.count():,} findings and {KeyFigure.objects.count():,} key figures.",
+    ]
+    created = sum(sum(summary.created.values()) for summary in summaries)
+    updated = sum(sum(summary.updated.values()) for summary in summaries)
+    if created or updated or fixture_changes:
+        lines.append(
+            f"This run added {created:,} rows, updated {updated:,} and loaded {fixture_changes:,} of the "
+            "Tower Hamlets record."
+        )
+    else:
+        lines.append("Nothing changed: the database already held everything the files give.")
+    left_out = Counter()
+    for summary in summaries:
+        for reason, count in summary.skipped.items():
+            left_out[left_out_words(reason)] += count
+    if left_out:
+        lines.append("What the files give that was not loaded, and why (how many):")
+        lines.extend(f"  {words}: {count:,}" for words, count in left_out.most_common())
+    conflicts = sum(len(summary.conflicts) for summary in summaries)
+    if conflicts:
+        lines.append(
+            "Values on which two sources disagree, both kept with their sources (the inspection's page shows them "
+            f"under \"Sources disagree\", admin lists them under \"Disagreements\"): {conflicts:,}"
+        )
+    if not details:
+        lines.append("Each file's full summary, with examples: manage.py load_data --details")
+    return "\n".join(lines)
+
+
+def left_out_words(reason):
+    return next((words for start, words in LEFT_OUT_WORDS if reason.startswith(start)), reason)
 
 
 def refresh_planner_statistics():

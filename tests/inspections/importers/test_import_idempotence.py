@@ -28,10 +28,14 @@ def test_load_data_twice_changes_nothing_and_says_so(db):
     second = StringIO()
     call_command("load_data", stdout=second, stderr=second)
     assert counts() == after_first
-    text = second.getvalue()
+    assert "Nothing changed: the database already held everything the files give." in second.getvalue()
+    assert "This run added" in first.getvalue() and "Summary for " not in second.getvalue()
+    detailed = StringIO()
+    call_command("load_data", details=True, stdout=detailed, stderr=detailed)
+    text = detailed.getvalue()
     summaries = text.count("Summary for ")
     assert summaries == 7  # the reference file, the spreadsheet, the history CSV, the report archive, three indicator files
-    assert text.count("Nothing changed") == summaries
+    assert text.count("Nothing changed: the database already holds what this file gives") == summaries
     for line in text.splitlines():
         if line.strip().startswith(("created:", "updated:")):
             assert line.split(":", 1)[1].strip() == "nothing", line

@@ -7,10 +7,13 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from councils.models import Council
 from inspections.frameworks import Area, EventType, Grade
+from inspections.importers.files import ImportSummary
 from inspections.importers.ofsted_outcomes_ods import import_outcomes_spreadsheet
 from inspections.management.commands import load_data
 from inspections.models import Inspection, Judgement, Origin, Source
+from tests.factories import CouncilFactory
 
 from .conftest import OUTCOMES_ODS
 
@@ -33,7 +36,7 @@ def test_edits_to_the_fixtures_rows_survive_load_data(db):
     inspection.summary = "Edited in the admin."
     inspection.save()
     out = StringIO()
-    call_command("load_data", stdout=out, stderr=StringIO())
+    call_command("load_data", details=True, stdout=out, stderr=StringIO())
     inspection.refresh_from_db()
     assert inspection.summary == "Edited in the admin."
     assert "Loaded tower_hamlets.json: nothing changed" in out.getvalue()
@@ -46,10 +49,43 @@ def test_fixture_loaded_after_an_import_replaces_the_imported_rows(councils):
     imported = Inspection.objects.get(council__slug="tower-hamlets", start_date=datetime.date(2024, 11, 11))
     assert imported.origin == Origin.OFSTED_OUTCOMES
     out = StringIO()
-    call_command("load_data", stdout=out, stderr=StringIO())
+    call_command("load_data", details=True, stdout=out, stderr=StringIO())
     assert "imported rows replaced by the hand-entered record" in out.getvalue()
     short = Inspection.objects.get(council__slug="tower-hamlets", start_date=datetime.date(2024, 11, 11))
     assert short.pk == imported.pk and short.origin == Origin.MANUAL
     assert Inspection.objects.filter(council__slug="tower-hamlets", published_date=datetime.date(2025, 1, 13)).count() == 1
     assert Judgement.objects.get(inspection=short, area=Area.CARE_LEAVERS).grade == Grade.OUTSTANDING
     assert Source.objects.filter(document="data/ofsted/LA_Inspection_Outcomes_as_at_31_March_2025.ods").count() == 1
+
+
+def test_the_short_account_words_each_reason_and_counts_it_from_the_summaries(db):
+    CouncilFactory(is_current=True)
+    CouncilFactory(is_current=False)
+    history = ImportSummary("ilacs_inspection_history.csv")
+    for line in range(3):
+        history.skip("judgement not given: data_unreadable", f"line {line}")
+    history.skip("a reason no one has worded yet")
+    history.conflict("lead inspector: A in one file, B in the other")
+    indicators = ImportSummary("workforce.csv")
+    indicators.skip("national or regional row (not a council)")
+
+    account = load_data.loaded_account([history, indicators], fixture_changes=0, details=False)
+
+    assert f"The database holds {Council.objects.count()} councils (1 current, 1 former)" in account
+    assert "Nothing changed: the database already held everything the files give." in account
+    assert "  grade cells the history file could not read from the older reports" in account
+    assert "reads those reports itself): 3\n" in account
+    assert "  national and regional totals in DfE's files (the app holds councils' figures): 1\n" in account
+    assert "  a reason no one has worded yet: 1\n" in account
+    assert "data_unreadable" not in account
+    assert account.endswith("Each file's full summary, with examples: manage.py load_data --details")
+    assert "disagree" in account and account.count(": 1\n") == 3
+
+
+def test_verbosity_0_prints_nothing_and_verbosity_2_the_files_summaries(db):
+    quiet, detailed = StringIO(), StringIO()
+    call_command("load_data", verbosity=0, stdout=quiet, stderr=StringIO())
+    call_command("load_data", verbosity=2, stdout=detailed, stderr=StringIO())
+    assert quiet.getvalue() == ""
+    assert detailed.getvalue().count("Summary for ") == 7
+    assert "load_data --details" not in detailed.getvalue()
