@@ -6,6 +6,8 @@ source may give only the month or year (then the date is the first day of it). E
 source it comes from, cited as a reader would: publisher, title, date and a link.
 """
 
+import operator
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -31,6 +33,19 @@ class LabelField(serializers.Field):
         return self.labels.get(value, value)
 
 
+@extend_schema_field(serializers.CharField(allow_null=True, help_text="day, month or year; null where the date is."))
+class DatePrecisionField(serializers.Field):
+    """How precisely a date is known, beside it: null where the date is null, as a precision of no date says nothing."""
+
+    def __init__(self, date, precision="date_precision", **kwargs):
+        self.date = operator.attrgetter(date)
+        self.precision = operator.attrgetter(precision)
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        return None if self.date(record) is None else self.precision(record)
+
+
 def label_of(model, field):
     # Read from the field's choices, not get_<field>_display(): REST framework inspects a method's signature
     # on every call, which was most of the time of a page of inspections.
@@ -44,6 +59,7 @@ def absolute(request, path):
 class SourceSerializer(serializers.ModelSerializer):
     kind_label = label_of(Source, "kind")
     date = serializers.DateField(source="published_date", allow_null=True)
+    date_precision = DatePrecisionField("published_date")
     url = serializers.SerializerMethodField(help_text="The document: its address at the publisher, else the copy this site serves.")
     citation = serializers.CharField(read_only=True, help_text="Publisher, title and date, as a reader would cite it.")
 
@@ -162,7 +178,7 @@ class CouncilSerializer(CouncilRefSerializer):
     la_type_label = label_of(Council, "la_type")
     latest_inspection_id = serializers.IntegerField(allow_null=True, read_only=True)
     latest_inspection_date = serializers.DateField(allow_null=True, read_only=True)
-    latest_inspection_date_precision = serializers.CharField(allow_null=True, read_only=True)
+    latest_inspection_date_precision = DatePrecisionField("latest_inspection_date", "latest_inspection_date_precision")
     latest_inspection_type = serializers.CharField(allow_null=True, read_only=True)
     latest_inspection_framework = serializers.CharField(allow_null=True, read_only=True)
     latest_grades = serializers.SerializerMethodField(
@@ -209,6 +225,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     council = CouncilRefSerializer(read_only=True)
     event_type_label = label_of(Inspection, "event_type")
     framework_label = label_of(Inspection, "framework")
+    date_precision = DatePrecisionField("start_date")
     judgements = serializers.SerializerMethodField(help_text="The grades, in the report's order; empty for a visit.")
     sources = SourceSerializer(many=True, read_only=True)
 
