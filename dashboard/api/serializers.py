@@ -6,8 +6,6 @@ source may give only the month or year (then the date is the first day of it). E
 source it comes from, cited as a reader would: publisher, title, date and a link.
 """
 
-import operator
-
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -37,13 +35,12 @@ class LabelField(serializers.Field):
 class DatePrecisionField(serializers.Field):
     """How precisely a date is known, beside it: null where the date is null, as a precision of no date says nothing."""
 
-    def __init__(self, date, precision="date_precision", **kwargs):
-        self.date = operator.attrgetter(date)
-        self.precision = operator.attrgetter(precision)
+    def __init__(self, date, **kwargs):
+        self.date = date
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, record):
-        return None if self.date(record) is None else self.precision(record)
+        return None if getattr(record, self.date) is None else record.date_precision
 
 
 def label_of(model, field):
@@ -178,7 +175,7 @@ class CouncilSerializer(CouncilRefSerializer):
     la_type_label = label_of(Council, "la_type")
     latest_inspection_id = serializers.IntegerField(allow_null=True, read_only=True)
     latest_inspection_date = serializers.DateField(allow_null=True, read_only=True)
-    latest_inspection_date_precision = DatePrecisionField("latest_inspection_date", "latest_inspection_date_precision")
+    latest_inspection_date_precision = serializers.CharField(allow_null=True, read_only=True)
     latest_inspection_type = serializers.CharField(allow_null=True, read_only=True)
     latest_inspection_framework = serializers.CharField(allow_null=True, read_only=True)
     latest_grades = serializers.SerializerMethodField(

@@ -108,14 +108,3 @@ def test_the_api_root_leads_to_its_documentation(client, record):
     for name in ("docs", "schema", "schema-json"):
         assert client.get(root[name]).status_code == 200
 
-
-def test_a_council_whose_latest_inspection_is_undated_has_no_precision_for_it(client, record):
-    from inspections.frameworks import EventType, Framework
-    from tests.dashboard.conftest import inspection
-    from tests.factories import CouncilFactory
-
-    council = CouncilFactory(name="Undated", slug="undated")
-    inspection(council, EventType.FULL_INSPECTION, Framework.SIF, None, published=None)
-    row = client.get("/api/councils/undated/").json()
-    assert (row["latest_inspection_date"], row["latest_inspection_date_precision"]) == (None, None)
-    assert client.get("/api/councils/tower-hamlets/").json()["latest_inspection_date_precision"] == "day"
