@@ -1,13 +1,16 @@
 """Feeds to follow new inspection reports (Django's syndication framework): nationally, per region, per council.
 
 Each feed lists the newest published inspections and visits, newest report first, each entry with its grades
-in words and a link to its page. An Atom and an RSS version of each; the pages link them with
-<link rel="alternate"> and a visible "Follow" link.
+in words and a link to its page. An entry is dated by Ofsted's publication date or, where the sources give
+none, by when the event was published here, so that every published event appears. An Atom (RFC 4287) and an
+RSS 2.0 version of each; the pages link them with <link rel="alternate"> and a visible "Follow" link.
 """
 
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +21,24 @@ from inspections.frameworks import GRADED_EVENT_TYPES, Area, EventType, area_wor
 from inspections.grades import placed_on
 from inspections.models import DatePrecision, Inspection, format_date
 
+from .templatetags.tracker import possessive
 from .views import ordered_judgements
 
 ENTRIES = 50
 FORMATS = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
+SITE = "Inspection Tracker"
+
+
+def published_here():
+    """When an inspection was first published on this site: the time of the save that made its first recorded
+    version with the status published (the admin's publish action saves each one, so that the history records
+    it), else, for rows loaded without a history, when it was created."""
+    first_published = (
+        Inspection.history.filter(id=OuterRef("pk"), status=Inspection.Status.PUBLISHED)
+        .order_by("history_date")
+        .values("updated")[:1]
+    )
+    return Coalesce(Subquery(first_published), F("created"))
 
 
 def grades_in_words(inspection):
@@ -43,6 +60,8 @@ class InspectionsFeed(Feed):
     """England's newest reports; subclasses narrow it to a region or a council."""
 
     description = "Ofsted's newest published inspections and visits of councils' children's services."
+    author_name = SITE
+    item_author_name = "Ofsted"  # the entry tells of Ofsted's report
 
     def get_object(self, request):
         return None
@@ -53,9 +72,11 @@ class InspectionsFeed(Feed):
     def items(self, obj):
         return (
             self.inspections(obj)
-            .exclude(published_date=None)
-            .prefetch_related("judgements")
-            .order_by("-published_date", "-pk")[:ENTRIES]
+            .annotate(published_here=published_here())
+            .annotate(day=Coalesce("published_date", TruncDate("published_here")))
+            # On one day, one published here during the day is newer than Ofsted's reports of that day (midnight).
+            .order_by("-day", F("published_date").asc(nulls_first=True), "-published_here", "-pk")
+            .prefetch_related("judgements")[:ENTRIES]
         )
 
     def title(self, obj):
@@ -68,19 +89,26 @@ class InspectionsFeed(Feed):
         return f"{item.council.name}: {item.get_event_type_display()} {item.dates_display}"
 
     def item_description(self, item):
-        return f"Published by Ofsted on {format_date(item.published_date, DatePrecision.DAY)}. {grades_in_words(item)}"
+        if item.published_date is None:
+            published = f"Ofsted's publication date is not recorded; published here on {format_date(timezone.localdate(item.published_here), DatePrecision.DAY)}."
+        else:
+            published = f"Published by Ofsted on {format_date(item.published_date, DatePrecision.DAY)}."
+        return f"{published} {grades_in_words(item)}"
 
     def item_link(self, item):
         return item.get_absolute_url()
 
-    def item_guid(self, item):
-        return self.item_link(item)
-
+    # The entry's id is its page's address, absolute (Django's default guid is the link with the domain added).
     item_guid_is_permalink = True
 
     def item_pubdate(self, item):
+        if item.published_date is None:
+            return item.published_here
         # Ofsted publishes on a day, not at an hour: midnight in England.
         return timezone.make_aware(datetime.datetime.combine(item.published_date, datetime.time()))
+
+    def item_updateddate(self, item):
+        return item.updated
 
     def item_categories(self, item):
         region = item.council.region  # not every council's region is recorded
@@ -115,7 +143,7 @@ class CouncilFeed(InspectionsFeed):
         return f"{council.name}: new Ofsted reports on its children's services"
 
     def description(self, council):
-        return f"Ofsted's inspections and visits of {council.name}'s children's services, newest report first."
+        return f"Ofsted's inspections and visits of {possessive(council.name)} children's services, newest report first."
 
     def link(self, council):
         return reverse("council-detail", args=[council.slug])

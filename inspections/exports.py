@@ -569,8 +569,8 @@ def filtered_queryset(dataset, params):
     filterset = dataset.filterset(params)
     problems = [f"“{name}” is not a filter of the {dataset.name} dataset" for name in unknown]
     if not filterset.is_valid():
-        for name, errors in filterset.form.errors.items():
-            problems.extend(f"{name}: {error}" for error in errors)
+        for parameter, errors in filterset.errors_by_parameter().items():
+            problems.extend(f"{parameter}: {error}" for error in errors)
     if problems:
         raise InvalidFilters(problems)
     return filterset.qs

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F
 
 INVALID_CHOICE = "“%(value)s” is not one of the options: choose one from the list."
@@ -24,6 +25,28 @@ class FilterSet(django_filters.FilterSet):
                     if isinstance(sub, forms.DateField):
                         sub.error_messages["invalid"] = INVALID_DATE
         return self._form
+
+    def errors_by_parameter(self):
+        """{query parameter: [messages]} for every invalid value, under the parameter the query sent: a date
+        range's problem under <name>_after or <name>_before, whichever is wrong, not the range's own name."""
+        problems = {}
+        for name, messages in self.form.errors.items():
+            field = self.form.fields.get(name)
+            parts = self.range_errors(name, field) if isinstance(field, forms.MultiValueField) else {}
+            for parameter, part_messages in (parts or {name: messages}).items():
+                problems.setdefault(parameter, []).extend(part_messages)
+        return problems
+
+    def range_errors(self, name, field):
+        """{<name>_<suffix>: [messages]} for each part of a range that is wrong by itself."""
+        errors = {}
+        for suffix, part in zip(field.widget.suffixes, field.fields):
+            parameter = f"{name}_{suffix}"
+            try:
+                part.clean(self.data.get(parameter))
+            except ValidationError as error:
+                errors[parameter] = error.messages
+        return errors
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):

@@ -5,11 +5,14 @@ name, as people type it, or its ONS code), la_type, framework, event_type, area,
 inspection's start date, inclusive), q (text search) and sort.
 """
 
+import difflib
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
+from django.urls import reverse
 
 from councils.models import Council, Region
 from .filtering import DateRangeFilter, FilterSet, NullsLastOrderingFilter
@@ -20,8 +23,43 @@ from .metrics import metric_choices
 from .models import Finding, Inspection, Judgement, KeyFigure
 
 
+NEAREST_COUNCILS = 3
+
+
+class CouncilField(forms.ModelChoiceField):
+    """A council by its identifier (the slug that ends its page's address); an unknown one is answered with
+    the nearest identifiers and where every council's is listed, rather than a bare "not one of the options"."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(unknown_council(str(value)), code="invalid_choice") from None
+
+
+def unknown_council(value):
+    councils = dict(Council.objects.values_list("slug", "name"))
+    # Near in the identifier or in the name: "tower-hamlet" and "Tower Hamlet" both find Tower Hamlets.
+    by_name = {name.lower(): slug for slug, name in councils.items()}
+    text = value.strip().lower()[:100]  # no identifier is longer; a longer value is compared no slower
+    nearest = difflib.get_close_matches(text, councils, n=NEAREST_COUNCILS) or [
+        by_name[name] for name in difflib.get_close_matches(text, by_name, n=NEAREST_COUNCILS)
+    ]
+    suggestion = (
+        " The nearest: " + ", ".join(f"“{slug}” ({councils[slug]})" for slug in nearest) + "." if nearest else ""
+    )
+    return (
+        f"“{value}” is not a council's identifier.{suggestion} Every council's identifier (its page's address "
+        f"ends with it) is listed at {reverse('api-council-list')}."
+    )
+
+
+class CouncilFilter(django_filters.ModelChoiceFilter):
+    field_class = CouncilField
+
+
 def council_filter(field_name):
-    return django_filters.ModelChoiceFilter(
+    return CouncilFilter(
         field_name=field_name,
         queryset=Council.objects.all(),
         to_field_name="slug",

@@ -6,7 +6,6 @@ Every problem of a query is reported at once.
 """
 
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.utils import translate_validation
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from rest_framework.exceptions import ValidationError
 
@@ -25,7 +24,7 @@ class FilterSetBackend(DjangoFilterBackend):
             if name not in paging and not accepts_parameter(type(filterset), name)
         }
         if not filterset.is_valid():
-            problems.update(translate_validation(filterset.errors).detail)
+            problems.update(filterset.errors_by_parameter())
         if problems:
             raise ValidationError(problems)
         return filterset.qs

@@ -9,6 +9,9 @@ empty (a council never inspected, an undated visit), which the lists sort last i
 A cursor names the list and the order it was made for, and each value is read as its sort key's field: the
 values of one order mean nothing in another (a council's name is no date), so any cursor that does not fit
 is a 400 rather than a wrong page or a database error.
+
+Every page also says how many rows the whole query matches (`count`, exact: one COUNT of the filtered list,
+cheap at these sizes), so that a script knows how much is coming without walking every page.
 """
 
 import datetime
@@ -116,6 +119,7 @@ class KeysetPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.page_size = self.requested_page_size(request)
+        self.count = queryset.order_by().count()
         keys = sort_keys(queryset)
         names = [(f"{KEY_PREFIX}{index}", descending) for index, (_expression, descending) in enumerate(keys)]
         # Empty values last whatever the database's habit, as after() assumes.
@@ -150,13 +154,18 @@ class KeysetPagination(BasePagination):
         return replace_query_param(url, self.cursor_query_param, encode(self.list_name, self.order, self.last_values))
 
     def get_paginated_response(self, data):
-        return Response({"next": self.next_link(), "results": data})
+        return Response({"count": self.count, "next": self.next_link(), "results": data})
 
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
-            "required": ["next", "results"],
+            "required": ["count", "next", "results"],
             "properties": {
+                "count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "How many rows the query matches in all, over every page (exact).",
+                },
                 "next": {
                     "type": "string",
                     "format": "uri",

@@ -31,6 +31,18 @@ class LabelField(serializers.Field):
         return self.labels.get(value, value)
 
 
+@extend_schema_field(serializers.CharField(allow_null=True, help_text="day, month or year; null where the date is."))
+class DatePrecisionField(serializers.Field):
+    """How precisely a date is known, beside it: null where the date is null, as a precision of no date says nothing."""
+
+    def __init__(self, date, **kwargs):
+        self.date = date
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        return None if getattr(record, self.date) is None else record.date_precision
+
+
 def label_of(model, field):
     # Read from the field's choices, not get_<field>_display(): REST framework inspects a method's signature
     # on every call, which was most of the time of a page of inspections.
@@ -44,6 +56,7 @@ def absolute(request, path):
 class SourceSerializer(serializers.ModelSerializer):
     kind_label = label_of(Source, "kind")
     date = serializers.DateField(source="published_date", allow_null=True)
+    date_precision = DatePrecisionField("published_date")
     url = serializers.SerializerMethodField(help_text="The document: its address at the publisher, else the copy this site serves.")
     citation = serializers.CharField(read_only=True, help_text="Publisher, title and date, as a reader would cite it.")
 
@@ -209,6 +222,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     council = CouncilRefSerializer(read_only=True)
     event_type_label = label_of(Inspection, "event_type")
     framework_label = label_of(Inspection, "framework")
+    date_precision = DatePrecisionField("start_date")
     judgements = serializers.SerializerMethodField(help_text="The grades, in the report's order; empty for a visit.")
     sources = SourceSerializer(many=True, read_only=True)
 

@@ -1,10 +1,26 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView, SpectacularYAMLAPIView
-from rest_framework.routers import DefaultRouter
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from . import errors, views
 
-router = DefaultRouter(trailing_slash=True)
+
+class DocumentedRoot(APIRootView):
+    """/api/: each list's address, then where the API is described (its documentation page and schema)."""
+
+    def get(self, request, *args, **kwargs):
+        lists = super().get(request, *args, **kwargs).data
+        described = {name: reverse(f"api-{name}", request=request) for name in ("docs", "schema", "schema-json")}
+        return Response({**lists, **described})
+
+
+class DocumentedRouter(DefaultRouter):
+    APIRootView = DocumentedRoot
+
+
+router = DocumentedRouter(trailing_slash=True)
 router.include_format_suffixes = False
 router.register("councils", views.CouncilViewSet, basename="api-council")
 router.register("inspections", views.InspectionViewSet, basename="api-inspection")
