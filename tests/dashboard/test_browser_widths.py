@@ -102,6 +102,7 @@ def public_pages(history):
     pages = {
         "overview": "/",
         "councils": "/councils/",
+        "councils-suggested": "/councils/?q=Towr+Hamletz+Borough+Cuncil",  # "Did you mean" and its links
         "council": "/councils/tower-hamlets/",
         "findings": "/findings/",
         "press": "/findings/?said_by=press",
