@@ -95,6 +95,13 @@ def test_council_list_searched_by_name(client, data, q, django_assert_max_num_qu
     twice(client, reverse("council-list"), {"q": q}, COUNCIL_SEARCH, django_assert_max_num_queries)
 
 
+@pytest.mark.parametrize("q, goes_to", [("Tower Hamlets", "/councils/tower-hamlets/"), ("tow", "/councils/?q=tow")])
+def test_the_home_search_goes_on_after_reading_the_councils_once(client, data, q, goes_to, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # the data version, the councils and their aliases
+        response = client.get(reverse("overview"), {"q": q})
+    assert (response.status_code, response["Location"]) == (302, goes_to)
+
+
 def test_council_page(client, data, django_assert_max_num_queries):
     twice(client, reverse("council-detail", args=["tower-hamlets"]), {}, COUNCIL_PAGE, django_assert_max_num_queries)
 
