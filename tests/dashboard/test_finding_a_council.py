@@ -217,3 +217,12 @@ def test_a_home_search_it_cannot_use_is_a_clear_400_on_the_home_page(client, cou
     assert "There is a problem with your search" in content
     assert '<a href="#id_council_search">' + message in content
     assert 'aria-describedby="council-search-hint council-search-error"' in content
+
+
+def test_a_council_the_other_filters_leave_out_is_named_as_a_link(client, more_councils):
+    CouncilFactory(name="Northamptonshire", slug="northamptonshire", is_current=False, la_code="928")
+    response = client.get("/councils/", {"q": "Northampton"})
+    assert response.context["councils"] == []
+    content = response.content.decode()
+    assert "The other filters leave out the councils whose name or code is like “Northampton”:" in content
+    assert '<a class="govuk-link" href="/councils/northamptonshire/">Northamptonshire</a> (former council)' in content
