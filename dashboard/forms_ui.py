@@ -3,6 +3,8 @@
 from django import forms
 from django_filters.widgets import RangeWidget
 
+from inspections.filtersets import CouncilFilterSet
+
 
 def govuk_filter_form(form):
     """Add GOV.UK classes, error states and date inputs to the widgets of a (filter) form; returns it."""
@@ -24,3 +26,16 @@ def govuk_filter_form(form):
         if described_by:
             widget.attrs["aria-describedby"] = described_by
     return form
+
+
+class CouncilSearchForm(forms.Form):
+    """The "Find a council" box (templates/dashboard/_council_search.html): as long a query as the council
+    list's own search takes, and never empty."""
+
+    q = forms.CharField(
+        max_length=CouncilFilterSet.base_filters["q"].extra["max_length"],
+        error_messages={
+            "required": "Enter a council's name or code, like Tower Hamlets or 211",
+            "max_length": "Enter a council's name or code in %(limit_value)s characters or fewer (this has %(show_value)s)",
+        },
+    )

@@ -13,10 +13,13 @@ from django.db.models import Exists, Min, OuterRef, Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.conf import settings
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils import timezone
 
 from councils.boundaries import shipped_boundaries, with_boundary_code
+from councils.lookup import CouncilIndex
 from councils.models import Council
 from inspections import grades, national_cache, schedule
 from inspections.filtering import errors_as_list
@@ -37,7 +40,7 @@ from inspections.models import Disagreement, Finding, Inspection, Judgement, Key
 
 from . import charts, maps
 from .council_summary import council_summary
-from .forms_ui import govuk_filter_form
+from .forms_ui import CouncilSearchForm, govuk_filter_form
 
 # Columns of the comparison tables: what ILACS judges today, each with the areas that came before it.
 COMPARISON_LINES = grades.COUNCIL_LINES[:5]
@@ -90,10 +93,30 @@ def overview(request):
     # National aggregates over every council and inspection: computed once per change of the data
     # (national_cache), whatever query string a reader adds; the page itself is stored rendered
     # (dashboard/page_cache.py).
+    search_errors = []
+    if "q" in request.GET:
+        search = CouncilSearchForm(request.GET)
+        if search.is_valid():
+            return find_council(search.cleaned_data["q"])
+        search_errors = [("council_search", message) for message in search.errors["q"]]
     context = national_cache.cached("overview", overview_data)
     map_part, errors = grade_map_context(request, keep_query=False)
-    status = 400 if errors else 200
-    return render(request, "dashboard/overview.html", {**context, **map_part, "errors": errors}, status=status)
+    status = 400 if errors or search_errors else 200
+    return render(
+        request,
+        "dashboard/overview.html",
+        {**context, **map_part, "errors": errors, "council_search_errors": search_errors},
+        status=status,
+    )
+
+
+def find_council(query):
+    """The page of the council a query names exactly (a code, or a whole name however it is written); else
+    the council list searched for it, which lists what it finds or suggests the nearest names."""
+    council = CouncilIndex().search(query).the_one
+    if council is not None:
+        return redirect(council)
+    return redirect(f"{reverse('council-list')}?{urlencode({'q': query})}")
 
 
 def current_grades_data():

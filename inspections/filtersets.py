@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
 
+from councils.lookup import CouncilIndex
 from councils.models import Council, Region
 from .filtering import DateRangeFilter, FilterSet, NullsLastOrderingFilter
 
@@ -180,6 +181,8 @@ class CouncilFilterSet(FilterSet):
         empty_label=None,
     )
 
+    name_search = None  # what `q` found (filter_name), when it was given
+
     class Meta:
         model = Council
         fields = []
@@ -197,12 +200,14 @@ class CouncilFilterSet(FilterSet):
         super().__init__(data, queryset, **kwargs)
 
     def filter_name(self, queryset, name, value):
-        """Part of a name, or any name or code the council is known by, current or former (Ofsted URN,
-        DfE LA code, ONS code): Council.objects.matching()."""
+        """Any name or code the council is known by, current or former (Ofsted URN, DfE LA code, ONS code),
+        or part of a name, written as people write it (councils/lookup.py: CouncilIndex.search). The search
+        is kept as `name_search`, for the page to suggest the nearest names when it finds none."""
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(pk__in=Council.objects.matching(value).values("pk")))
+        self.name_search = CouncilIndex().search(value)
+        return queryset.filter(pk__in=[council.pk for council in self.name_search.councils])
 
     def chosen_lines(self):
         key = self.form.cleaned_data.get("area")

@@ -83,8 +83,8 @@ def test_findings_nonsense_is_400_with_the_reason(client, history, params, field
 
 
 def search_box(html):
-    """The search box's <input>, as the page renders it."""
-    inputs = re.findall(r'<input[^>]*\bname="q"[^>]*>', html)
+    """The findings search box's <input>, as the page renders it (not the "Find a council" box's)."""
+    inputs = re.findall(r'<input[^>]*\bname="q"[^>]*\bid="id_q"[^>]*>', html)
     assert len(inputs) == 1, inputs
     return inputs[0]
 

@@ -160,6 +160,7 @@ def public_pages(history):
     pages = {
         "overview": "/",
         "councils": "/councils/",
+        "councils-suggested": "/councils/?q=Towr+Hamletz+Borough+Cuncil",  # "Did you mean" and its links
         "council": "/councils/tower-hamlets/",
         "council-requiring-improvement": "/councils/barking-and-dagenham/",
         "findings": "/findings/",

@@ -109,3 +109,120 @@ def test_only_registered_documents_inside_fixtures_are_served(client, shipped):
     hidden = Source.objects.get(key="ofsted-letter-tower-hamlets-2010-02-24")
     Inspection.objects.filter(sources=hidden).update(status="draft")
     assert client.get(hidden.get_document_url()).status_code == 404
+
+
+# -- Finding a council however it is written (councils/lookup.py: CouncilIndex.search) -------------
+
+
+@pytest.fixture
+def more_councils(councils):
+    return (
+        CouncilFactory(name="St. Helens", slug="st-helens", ofsted_urn="80540", la_code="342"),
+        CouncilFactory(name="Sheffield", slug="sheffield", la_code="373"),
+    )
+
+
+def search_box(content):
+    """The "Find a council" form of a page."""
+    start = content.index('class="app-council-search"')
+    return content[start : content.index("</form>", start)]
+
+
+@pytest.mark.parametrize("path", ["/", "/findings/", "/export/"])
+def test_the_home_findings_and_export_pages_have_a_labelled_box_to_find_a_council(client, councils, path):
+    content = client.get(path).content.decode()
+    box = search_box(content)
+    assert '<label class="govuk-label govuk-label--m" for="id_council_search">Find a council</label>' in box
+    assert 'id="id_council_search" name="q"' in box
+    assert 'action="/"' in content[content.rindex("<form", 0, content.index('class="app-council-search"')) :]
+
+
+@pytest.mark.parametrize(
+    "query, slug",
+    [
+        ("St Helens", "st-helens"),
+        ("Saint Helens Council", "st-helens"),
+        ("London Borough of Tower Hamlets", "tower-hamlets"),
+        ("tower hamlets", "tower-hamlets"),
+        ("80516", "tower-hamlets"),
+        ("e09000030", "tower-hamlets"),
+        ("00BG", "tower-hamlets"),
+    ],
+)
+def test_the_home_search_goes_to_the_council_it_names(client, more_councils, query, slug):
+    response = client.get("/", {"q": query})
+    assert response.status_code == 302
+    assert response["Location"] == f"/councils/{slug}/"
+
+
+@pytest.mark.parametrize("query, slug", [("Tower", "tower-hamlets"), ("Towr Hamlets", "tower-hamlets"), ("Sheffeld", "sheffield")])
+def test_the_home_search_lists_what_it_finds_when_it_names_no_council(client, more_councils, query, slug):
+    response = client.get("/", {"q": query}, follow=True)
+    assert response.redirect_chain[0][0].startswith("/councils/?q=")
+    assert [council.slug for council in response.context["councils"]] == [slug]
+
+
+@pytest.mark.parametrize(
+    "query, slugs",
+    [
+        ("Tower Hamlet", ["tower-hamlets"]),
+        ("Towr Hamlets", ["tower-hamlets"]),
+        ("Saint Helens", ["st-helens"]),
+        ("St Helens Metropolitan Borough Council", ["st-helens"]),
+        ("Sheffeld", ["sheffield"]),
+        ("TAMESIDE!", ["tameside"]),
+    ],
+)
+def test_the_council_list_its_export_and_the_api_find_a_council_however_it_is_written(
+    client, more_councils, query, slugs
+):
+    assert [council.slug for council in client.get("/councils/", {"q": query}).context["councils"]] == slugs
+    content = b"".join(client.get("/export/councils.csv", {"q": query}).streaming_content).decode()
+    assert [row["council_slug"] for row in csv.DictReader(io.StringIO(content))] == slugs
+    assert [row["slug"] for row in client.get("/api/councils/", {"q": query}).json()["results"]] == slugs
+
+
+def test_a_search_that_finds_nothing_suggests_the_nearest_names_as_links(client, more_councils):
+    response = client.get("/councils/", {"q": "Tower Hamletz Borough Cuncil"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "No council's name or code is like “Tower Hamletz Borough Cuncil”. Did you mean:" in content
+    assert '<a class="govuk-link" href="/councils/tower-hamlets/">Tower Hamlets</a>' in content
+
+
+@pytest.mark.parametrize("query", ["%%", "<b>Atlantis</b>", "\u00e9\u00e9\u00e9", "Council"])
+def test_a_search_for_odd_characters_says_it_found_nothing(client, more_councils, query):
+    response = client.get("/", {"q": query}, follow=True)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "No councils match these filters." in content
+    assert "Check the spelling, or search by a code" in content
+    assert "<b>Atlantis</b>" not in content
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("", "Enter a council&#x27;s name or code, like Tower Hamlets or 211"),
+        ("   ", "Enter a council&#x27;s name or code, like Tower Hamlets or 211"),
+        ("x" * 500, "Enter a council&#x27;s name or code in 100 characters or fewer (this has 500)"),
+        ("Tower\x00Hamlets", "Null characters are not allowed."),
+    ],
+)
+def test_a_home_search_it_cannot_use_is_a_clear_400_on_the_home_page(client, councils, query, message):
+    response = client.get("/", {"q": query})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "<title>Error: National overview" in content
+    assert "There is a problem with your search" in content
+    assert '<a href="#id_council_search">' + message in content
+    assert 'aria-describedby="council-search-hint council-search-error"' in content
+
+
+def test_a_council_the_other_filters_leave_out_is_named_as_a_link(client, more_councils):
+    CouncilFactory(name="Northamptonshire", slug="northamptonshire", is_current=False, la_code="928")
+    response = client.get("/councils/", {"q": "Northampton"})
+    assert response.context["councils"] == []
+    content = response.content.decode()
+    assert "The other filters leave out the councils whose name or code is like “Northampton”:" in content
+    assert '<a class="govuk-link" href="/councils/northamptonshire/">Northamptonshire</a> (former council)' in content

@@ -29,6 +29,8 @@ COUNCIL_LIST = 13  # the data version, regions for the filter, count, a page of 
 # grades per council for the map's default area (councils, full inspections, judgements)
 # (national, cached); the version again for the map (cached apart from the page), its councils with
 # their current grades in the chosen area and their boundary codes
+COUNCIL_SEARCH = COUNCIL_LIST + 1  # searched by name (q) rather than a region by code: the councils and their
+# aliases, read once to find what the query names (councils/lookup.py)
 COUNCIL_PAGE = 12  # the data version, council, successors, predecessors, events + judgements + findings +
 # sources, key figures, comparison councils, their full inspections + those inspections' judgements
 INSPECTION_PAGE = 8  # the data version, event, judgements, findings, sources, disagreements with their
@@ -81,12 +83,23 @@ def test_overview(client, data, params, django_assert_max_num_queries):
     [
         {},
         {"region": "E12000007", "grade": "good", "change": "improved", "sort": "-date"},
-        {"q": "tower"},
         {"map": "leaders", "page": "2"},
     ],
 )
 def test_council_list(client, data, params, django_assert_max_num_queries):
     twice(client, reverse("council-list"), params, COUNCIL_LIST, django_assert_max_num_queries)
+
+
+@pytest.mark.parametrize("q", ["tower", "Towr Hamlets", "Atlantis"])
+def test_council_list_searched_by_name(client, data, q, django_assert_max_num_queries):
+    twice(client, reverse("council-list"), {"q": q}, COUNCIL_SEARCH, django_assert_max_num_queries)
+
+
+@pytest.mark.parametrize("q, goes_to", [("Tower Hamlets", "/councils/tower-hamlets/"), ("tow", "/councils/?q=tow")])
+def test_the_home_search_goes_on_after_reading_the_councils_once(client, data, q, goes_to, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # the data version, the councils and their aliases
+        response = client.get(reverse("overview"), {"q": q})
+    assert (response.status_code, response["Location"]) == (302, goes_to)
 
 
 def test_council_page(client, data, django_assert_max_num_queries):
