@@ -192,7 +192,8 @@ def import_report_archive(path, *, progress_stream=None, show_progress=None):
         read, seen = [], set()
         for number, record in lines:
             progress.advance()
-            if record["sha256"] in seen:
+            # A refused file is counted as refused, though the archive saved the same page for several reports.
+            if record["status"] == "read" and record["sha256"] in seen:
                 summary.skip("report listed twice", f"line {number}: {record['path']}")
                 continue
             seen.add(record["sha256"])

@@ -179,14 +179,16 @@ def test_a_second_run_changes_nothing(tmp_path, council):
 
 def test_refused_reports_and_invalid_grades_are_counted_and_skipped(tmp_path, council):
     refused = {"path": "80429_birmingham/x.pdf", "sha256": "c" * 64, "status": "refused", "reason": "This is a web page."}
+    # The same page saved where another council's report was (Birmingham, Blackpool, Bromley, Rotherham 2012).
+    same_page = {**refused, "path": "80431_blackpool/y.pdf"}
     record = report(
         "80429", "Birmingham", sha="d", framework="sif", event_type="full_inspection", start="2016-09-12",
         end="2016-10-06", link=SIF_LINK,
         judgements=[("overall_effectiveness", "inadequate"), ("children_in_care", "good"), ("leadership", "adequate")],
     )
-    summary = import_report_archive(write_jsonl(tmp_path / "report_archive.jsonl", [refused, record]))
+    summary = import_report_archive(write_jsonl(tmp_path / "report_archive.jsonl", [refused, same_page, record]))
 
-    assert summary.skipped["report refused by the reader"] == 1
+    assert summary.skipped["report refused by the reader"] == 2 and "report listed twice" not in summary.skipped
     assert sum(n for reason, n in summary.skipped.items() if reason.startswith("grade not stored")) == 2
     assert Inspection.objects.count() == 1
     assert list(Judgement.objects.values_list("area", flat=True)) == ["overall_effectiveness"]
