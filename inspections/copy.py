@@ -10,6 +10,7 @@ a savepoint so that the connection and any surrounding transaction stay usable.
 import queue
 import threading
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 
 CHUNK_BYTES = 256 * 1024
@@ -49,7 +50,10 @@ class _ChunkWriter:
 def copy_csv(queryset):
     """Yield the rows of a values_list queryset as CSV text (no header, lines ending in \\n), written by COPY."""
     connection = connections[queryset.db]
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a filter Django knows matches nothing (an empty list of councils): no rows
+        return
     chunks = queue.Queue(maxsize=QUEUED_CHUNKS)
     cancelled = threading.Event()
     with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
