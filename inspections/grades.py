@@ -30,10 +30,10 @@ The rules
    line has no earlier grade. "Adequate" (2009-12) and "requires improvement" (2013 on) share score 3
    but are not the same judgement: CHANGE_WORDS and the pages say so where they meet.
 5. Current. A council's current grades are the grades its latest full inspection gave, in each line it
-   judged, each with its change from the previous grade in that line; where a graded event that judges
-   some areas only came after it and judged a line, that event's grade is the line's current grade (a
-   board reviewed on its own after the inspection). Where none of them gave a grade in a line, the line
-   has no current grade, and says why: "not given" when the framework does not judge it
+   judged, each with its change from the previous grade in that line. An event that judges some areas
+   only (a board reviewed on its own) never gives a current grade, even after that inspection: its grade
+   is history. Where the latest full inspection gave none in a line, the line has no current grade, and
+   says why: "not given" when the framework does not judge it
    then (from April 2026 ILACS gives no overall grade: frameworks.not_judged_words), "not recorded" when
    it does and our sources lack the grade. The most recent grade ever given in the line ("last given",
    with its date) is history: it is shown as such, and is never the basis of a current grade, a change,
@@ -262,11 +262,14 @@ class LatestGrade:
     status: str | None  # LatestStatus; None when the council has no full inspection
     latest_inspection: Inspection | None
     last_given: GradeStep | None
+    # The grade the latest full inspection gave in this line: last_given, unless an event that judges some
+    # areas only (a board's review) gave one after it.
+    current_step: GradeStep | None = None
 
     @property
     def current(self):
-        """The GradeStep of the line's current grade (rule 5), or None."""
-        return self.last_given if self.status == LatestStatus.GIVEN else None
+        """The GradeStep of the grade the latest full inspection gave in this line, or None."""
+        return self.current_step
 
     @property
     def grade(self):
@@ -339,16 +342,9 @@ def status_words(status, framework, date, line):
     return ""
 
 
-def is_current(judgement, latest):
-    """Whether `judgement` is current (rule 5): given by the latest full inspection `latest`, or after it."""
-    return latest is not None and (
-        judgement.inspection_id == latest.pk or judgement.inspection_start_date > placed_on(latest)
-    )
-
-
 def line_status(latest, given, line):
     """Rule 5's LatestStatus of `line` for the latest full inspection `latest` (None: no full inspection);
-    `given`: the line has a current grade."""
+    `given`: that inspection gave a grade in the line."""
     if latest is None:
         return None
     if given:
@@ -356,6 +352,11 @@ def line_status(latest, given, line):
     if not_judged_words(latest.framework, line.areas, placed_on(latest)):
         return LatestStatus.NOT_GIVEN
     return LatestStatus.NOT_RECORDED
+
+
+def _step(judgement, judgements, line):
+    previous = previous_judgement(judgement, judgements, line)
+    return GradeStep(judgement, previous, grade_change(previous and previous.grade, judgement.grade))
 
 
 def latest_grades(inspections, lines=LINES):
@@ -366,12 +367,11 @@ def latest_grades(inspections, lines=LINES):
     for line in lines:
         in_line = [j for j in judgements if j.area in line.areas]
         last = max(in_line, key=_judgement_order, default=None)
-        last_given = None
-        if last is not None:
-            previous = previous_judgement(last, judgements, line)
-            last_given = GradeStep(last, previous, grade_change(previous and previous.grade, last.grade))
-        status = line_status(latest, last is not None and is_current(last, latest), line)
-        result.append(LatestGrade(line, status, latest, last_given))
+        given = latest and next((j for j in in_line if j.inspection_id == latest.pk), None)
+        last_given, current = (_step(last, judgements, line) if last else None), None
+        if given:
+            current = last_given if given is last else _step(given, judgements, line)
+        result.append(LatestGrade(line, line_status(latest, given is not None, line), latest, last_given, current))
     return result
 
 
@@ -532,21 +532,9 @@ def with_latest_inspection(councils):
 
 
 def current_judgements(line):
-    """The current judgement in `line` (rule 5) of a council annotated by with_latest_inspection(), with its
-    score: the line's newest, where that is the latest full inspection's or later (is_current() in SQL); at
-    most one row."""
-    newer = counted_judgements().filter(
-        Q(inspection_start_date__gt=OuterRef("inspection_start_date"))
-        | Q(inspection_start_date=OuterRef("inspection_start_date"), inspection_id__gt=OuterRef("inspection_id")),
-        inspection__council_id=OuterRef("inspection__council_id"),
-        area__in=line.areas,
-    )
-    judgements = counted_judgements().filter(
-        Q(inspection_id=OuterRef("latest_inspection_id"))
-        | Q(inspection__council_id=OuterRef("pk"), inspection_start_date__gt=OuterRef("latest_inspection_date")),
-        ~Exists(newer),
-        area__in=line.areas,
-    )
+    """The judgement the latest full inspection gave in `line` (of a council annotated by
+    with_latest_inspection()), with its score: at most one row."""
+    judgements = counted_judgements().filter(inspection_id=OuterRef("latest_inspection_id"), area__in=line.areas)
     return judgements.annotate(score=grade_score_expression("grade"))
 
 

@@ -226,9 +226,9 @@ def test_an_event_that_judges_one_part_is_never_the_latest_full_inspection(parti
     latest, row = latest_by_line(surrey)
     assert row.latest_inspection_id == events["surrey-sif"].pk  # not the board's review, though later
     assert latest["overall_effectiveness"].grade == G.INADEQUATE
-    # The board, reviewed after the inspection: the review's grade is its current one.
-    assert (latest["lscb"].status, latest["lscb"].grade) == (grades.LatestStatus.GIVEN, G.REQUIRES_IMPROVEMENT)
-    assert latest["lscb"].inspection_id == events["surrey-review"].pk
+    # The board, reviewed after the inspection, has no current grade: the review's is history.
+    assert (latest["lscb"].status, latest["lscb"].grade) == (grades.LatestStatus.NOT_RECORDED, None)
+    assert (latest["lscb"].last_grade, latest["lscb"].last_inspection_id) == (G.REQUIRES_IMPROVEMENT, events["surrey-review"].pk)
     latest, row = latest_by_line(kent)
     assert row.latest_inspection_id == events["kent-sif"].pk
     # 2013's judgement is history in the children in care line: the SIF grade's previous, on another scale.
@@ -236,17 +236,18 @@ def test_an_event_that_judges_one_part_is_never_the_latest_full_inspection(parti
     assert (in_care.grade, in_care.previous_grade, in_care.change) == (G.GOOD, G.ADEQUATE, "improved")
 
 
-def test_a_board_reviewed_again_after_the_inspection_takes_the_reviews_grade(partial_events):
+def test_a_board_reviewed_again_after_the_inspection_keeps_the_inspections_grade_as_current(partial_events):
+    """A current grade is one the latest full inspection gave: a later review's is history, never current."""
     (_surrey, later, _kent), events = partial_events
     latest, _row = latest_by_line(later)
     lscb = latest["lscb"]
-    assert (lscb.grade, lscb.inspection_id) == (G.GOOD, events["later-review"].pk)
-    assert (lscb.previous_grade, lscb.change) == (G.INADEQUATE, "improved")  # the inspection's grade before it
+    assert (lscb.grade, lscb.inspection_id, lscb.change) == (G.INADEQUATE, events["later-sif"].pk, "first")
+    assert (lscb.last_grade, lscb.last_inspection_id) == (G.GOOD, events["later-review"].pk)
     assert latest["overall_effectiveness"].grade == G.GOOD
     annotated = grades.with_latest_inspection(Council.objects.filter(pk=later.pk))
     lscb_line = grades.LINES_BY_KEY["lscb"]
-    # The filters read the same current grade: good, improved; the inspection's inadequate is history.
-    assert annotated.filter(grades.has_current_grade(lscb_line, G.GOOD)).exists()
-    assert not annotated.filter(grades.has_current_grade(lscb_line, G.INADEQUATE)).exists()
-    assert annotated.filter(grades.has_current_change(lscb_line, grades.GradeChange.IMPROVED)).exists()
-    assert not annotated.filter(grades.has_current_change(lscb_line, grades.GradeChange.FIRST)).exists()
+    # The filters read the same current grade.
+    assert annotated.filter(grades.has_current_grade(lscb_line, G.INADEQUATE)).exists()
+    assert not annotated.filter(grades.has_current_grade(lscb_line, G.GOOD)).exists()
+    assert annotated.filter(grades.has_current_change(lscb_line, grades.GradeChange.FIRST)).exists()
+    assert not annotated.filter(grades.has_current_change(lscb_line, grades.GradeChange.IMPROVED)).exists()
