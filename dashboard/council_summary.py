@@ -39,18 +39,18 @@ def council_summary(last_full, latest_grades):
         entry = by_line.get(key)
         return entry.current.judgement.get_grade_display().lower() if entry and entry.current else ""
 
+    placed = placed_on(last_full)
     overall = by_line.get("overall_effectiveness")
-    ended_by = no_longer_judged(last_full.framework, overall.line.areas, placed_on(last_full)) if overall else ""
+    ended_by = no_longer_judged(last_full.framework, overall.line.areas, placed) if overall else ""
     asked = [finding for finding in last_full.findings.all() if finding.kind in ASKED_KINDS]
     asked.sort(key=lambda finding: ASKED_KINDS.index(finding.kind))
     return CouncilSummary(
         inspection=last_full,
         kind=kind,
-        framework=framework_explained(last_full.framework, placed_on(last_full)),
+        framework=framework_explained(last_full.framework, placed),
         overall=grade("overall_effectiveness"),
         overall_ended_by=ended_by,
         leaders=grade("leaders"),
         asked=asked[:SHOWN_POINTS],
         asked_total=len(asked),
     )
-

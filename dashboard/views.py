@@ -311,8 +311,10 @@ def council_detail(request, slug):
     x_range = charts.time_axis_range(inspections, key_figures)
     neighbours, region = comparison_rows(council)
     last_full = grades.latest_full_inspection(inspections)
+    all_latest = grades.latest_grades(inspections, grades.COUNCIL_LINES)
+    summary = council_summary(last_full, all_latest)
     # Each framework is explained where the page first names it: the latest one in the summary at the top.
-    explained = {framework_explained(last_full.framework, grades.placed_on(last_full))} if last_full else set()
+    explained = {summary.framework} if summary else set()
     timeline = []
     for inspection in inspections:
         words = framework_explained(inspection.framework, grades.placed_on(inspection))
@@ -326,13 +328,12 @@ def council_detail(request, slug):
             }
         )
         explained.add(words)
-    all_latest = grades.latest_grades(inspections, grades.COUNCIL_LINES)
     latest = [entry for entry in all_latest if entry.last_given]
     context = {
         "council": council,
         "timeline": timeline,
         "last_full": last_full,
-        "summary": council_summary(last_full, all_latest),
+        "summary": summary,
         "latest_grades": latest,
         "change_words": grades.CHANGE_WORDS,
         "months_since_last_full": schedule.months_since_last_full_inspection(inspections, today, council),

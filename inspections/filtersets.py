@@ -5,8 +5,6 @@ name, as people type it, or its ONS code), la_type, framework, event_type, area,
 inspection's start date, inclusive), q (text search) and sort.
 """
 
-import difflib
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -39,15 +37,14 @@ class CouncilField(forms.ModelChoiceField):
 
 
 def unknown_council(value):
-    councils = dict(Council.objects.values_list("slug", "name"))
-    # Near in the identifier or in the name: "tower-hamlet" and "Tower Hamlet" both find Tower Hamlets.
-    by_name = {name.lower(): slug for slug, name in councils.items()}
-    text = value.strip().lower()[:100]  # no identifier is longer; a longer value is compared no slower
-    nearest = difflib.get_close_matches(text, councils, n=NEAREST_COUNCILS) or [
-        by_name[name] for name in difflib.get_close_matches(text, by_name, n=NEAREST_COUNCILS)
-    ]
+    # The nearest councils by the one rule for names (councils/lookup.py): "tower-hamlet" and "Tower Hamlet"
+    # both find Tower Hamlets.
+    found = CouncilIndex().search(value[:100])  # no identifier is longer; a longer value is compared no slower
+    nearest = (found.councils or found.suggestions)[:NEAREST_COUNCILS]
     suggestion = (
-        " The nearest: " + ", ".join(f"“{slug}” ({councils[slug]})" for slug in nearest) + "." if nearest else ""
+        " The nearest: " + ", ".join(f"“{council.slug}” ({council.name})" for council in nearest) + "."
+        if nearest
+        else ""
     )
     return (
         f"“{value}” is not a council's identifier.{suggestion} Every council's identifier (its page's address "
