@@ -753,9 +753,10 @@ def read_judgements(framework, kind, lines):
 # The 2013 reports' "Record of main findings": "Overall effectiveness Adequate", "Capacity to improve Good"
 # (Medway adds "Grade 4"), on the 2009-12 scale.
 RECORD_OF_MAIN_FINDINGS = re.compile(r"Record of main findings", re.I)
+GRADE_2009 = r"(outstanding|good|adequate|inadequate)\b"
 LOOKED_AFTER_ROWS = (
-    (re.compile(r"Overall effectiveness\s+(outstanding|good|adequate|inadequate)\b", re.I), Area.LOOKED_AFTER_OVERALL),
-    (re.compile(r"Capacity (?:to|for) improve(?:ment)?\s+(outstanding|good|adequate|inadequate)\b", re.I), Area.LOOKED_AFTER_CAPACITY),
+    (re.compile(rf"Overall effectiveness\s+{GRADE_2009}", re.I), Area.LOOKED_AFTER_OVERALL),
+    (re.compile(rf"Capacity (?:to|for) improve(?:ment)?\s+{GRADE_2009}", re.I), Area.LOOKED_AFTER_CAPACITY),
 )
 
 
