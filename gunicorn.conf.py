@@ -1,4 +1,4 @@
-"""gunicorn's settings for production (README, "Deploying"): `gunicorn dashboard.wsgi` reads this file.
+"""gunicorn's settings for production (README, "Deploying"): `gunicorn inspection_tracker.wsgi` reads this file.
 
 Environment: PORT (default 8000), BIND (default 127.0.0.1:$PORT: only the proxy in front, on the same
 host, reaches the app; README's proxy section says when to change it), WEB_CONCURRENCY (worker processes,

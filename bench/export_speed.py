@@ -78,7 +78,7 @@ def main():
         os.environ["SECURE_SSL_REDIRECT"] = "0"
         os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
         os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
-        os.environ["DJANGO_SETTINGS_MODULE"] = "dashboard.settings"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "inspection_tracker.settings"
         import django
 
         django.setup()

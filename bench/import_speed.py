@@ -33,7 +33,7 @@ def main():
         parser.error(f"{arguments.database} already exists: give a new file")
     with tempfile.TemporaryDirectory(prefix="import-speed-") as folder:
         database = arguments.database.resolve() if arguments.database else Path(folder) / "bench.sqlite3"
-        os.environ["DJANGO_SETTINGS_MODULE"] = "dashboard.settings"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "inspection_tracker.settings"
         os.environ["DATABASE_URL"] = f"sqlite:///{database}"
         sys.path.insert(0, str(PROJECT))
         os.chdir(PROJECT)

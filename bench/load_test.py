@@ -123,7 +123,7 @@ def main():
         env = dict(
             os.environ,
             DATABASE_URL=cluster.url_for("load"),
-            DJANGO_SETTINGS_MODULE="dashboard.settings",
+            DJANGO_SETTINGS_MODULE="inspection_tracker.settings",
             DEBUG="0",
             SECRET_KEY="load-test-only-secret-key-" + "x" * 40,
             ALLOWED_HOSTS=HOST,

@@ -13,7 +13,7 @@ GZipMiddleware. Requests go through Django's test client, so the times are the s
 
 It prints, for each page, the server time and SQL queries of one request just after every cache is
 cleared (the page rendered), then the median and slowest server time over --runs requests and the
-queries of one more (these are served from the page cache, dashboard/page_cache.py, as in production
+queries of one more (these are served from the page cache, inspection_tracker/page_cache.py, as in production
 between data changes), and the page's size before and after compression; then, for
 the council page, what a browser transfers on a first visit (the page and every static file it
 uses, compressed) and on a repeat visit (static files are cached: the page alone). Targets: under
@@ -40,7 +40,7 @@ REPEAT_LOAD_BUDGET = 150 * 1024
 
 
 def setup(folder, database_url):
-    os.environ["DJANGO_SETTINGS_MODULE"] = "dashboard.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "inspection_tracker.settings"
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
     os.environ["DEBUG"] = "0"
     # Plain HTTP, as behind a proxy that terminates TLS: with the redirect on, every page would be a 301.

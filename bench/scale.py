@@ -16,7 +16,7 @@ go through Django's test client, so times are the server's own work without a ne
 
 Per page: median and p95 server time over --runs requests after two warm-up requests (so cached
 national aggregates and the stored page are warm, as they are in production between data changes: these
-time the page cache, dashboard/page_cache.py), the time of one request just after every cache is
+time the page cache, inspection_tracker/page_cache.py), the time of one request just after every cache is
 cleared ("cold": the page rendered), and the SQL queries of a cold and of a warm request. Per CSV
 export (unfiltered, no compression): time to the first byte (the header) and to the first data row,
 median and p95 over --export-runs requests that are closed after the first row, and rows per second
@@ -180,7 +180,7 @@ def analyze():
 
 
 def child(args):
-    os.environ["DJANGO_SETTINGS_MODULE"] = "dashboard.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "inspection_tracker.settings"
     import django
     from django.conf import settings
 
@@ -252,7 +252,7 @@ def run_child(database_url, args, folder, name):
         DEBUG="0",
         SECRET_KEY="benchmark-only-secret-key-" + "x" * 40,
         ALLOWED_HOSTS="testserver",
-        DJANGO_SETTINGS_MODULE="dashboard.settings",
+        DJANGO_SETTINGS_MODULE="inspection_tracker.settings",
     )
     command = [
         sys.executable, __file__, "--child", "--output", str(output), "--static-root", str(Path(folder) / "static"),

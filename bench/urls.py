@@ -2,7 +2,7 @@
 
 The floor is the least a page can cost here: a minimal view rendering a small template through the
 same middleware, templates engine and URL resolver as every page. Benchmarks set ROOT_URLCONF to this
-module in their own process; production never serves it (dashboard.urls does not include it).
+module in their own process; production never serves it (inspection_tracker.urls does not include it).
 """
 
 from django.template import engines
@@ -21,5 +21,5 @@ def floor(request):
 
 urlpatterns = [
     path("__bench__/floor/", floor, name="bench-floor"),
-    path("", include("dashboard.urls")),
+    path("", include("inspection_tracker.urls")),
 ]

@@ -22,7 +22,6 @@ from inspections.grades import placed_on
 from inspections.models import DatePrecision, Inspection, format_date
 
 from .templatetags.tracker import possessive
-from .views import ordered_judgements
 
 ENTRIES = 50
 FORMATS = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
@@ -43,7 +42,7 @@ def published_here():
 
 def grades_in_words(inspection):
     """The inspection's grades as a sentence, in Ofsted's report order and words."""
-    judgements = ordered_judgements(inspection)
+    judgements = inspection.judgements_in_report_order()
     if judgements:
         words = [f"{area_wording(j.framework, j.area)}: {j.get_grade_display()}." for j in judgements]
         # The 2026 framework gives no overall grade: say so, so that no reader looks for one.

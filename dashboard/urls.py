@@ -1,8 +1,10 @@
-from django.contrib import admin
-from django.urls import include, path, re_path
+"""The public pages, the feeds and the CSV exports (the site's URLconf, inspection_tracker/urls.py, includes
+them as public pages)."""
+
+from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
-from . import export_views, feeds, health, views
+from . import export_views, feeds, views
 
 # The public pages and the exports only read: GET and HEAD, anything else is 405.
 urlpatterns = [
@@ -26,9 +28,4 @@ urlpatterns = [
         require_safe(feeds.feed_view(feeds.CouncilFeed)),
         name="feed-council",
     ),
-    path("api/", include("dashboard.api.urls")),
-    path("admin/", admin.site.urls),
-    path("healthz", health.healthz, name="healthz"),
 ]
-
-handler500 = "dashboard.health.server_error"

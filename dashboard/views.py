@@ -60,11 +60,6 @@ def bad_request_status(filterset):
     return 400 if filterset.is_bound and not filterset.is_valid() else 200
 
 
-def ordered_judgements(inspection):
-    """An inspection's judgements in Ofsted's report order."""
-    return sorted(inspection.judgements.all(), key=lambda j: (Area.values.index(j.area), j.pk))
-
-
 def findings_by_kind(findings, framework=""):
     """Ofsted's findings as [(heading, [findings])] in the order of Finding.Kind, each in report order.
 
@@ -92,7 +87,7 @@ def press_reports_by_source(findings):
 def overview(request):
     # National aggregates over every council and inspection: computed once per change of the data
     # (national_cache), whatever query string a reader adds; the page itself is stored rendered
-    # (dashboard/page_cache.py).
+    # (inspection_tracker/page_cache.py).
     search_errors = []
     if "q" in request.GET:
         search = CouncilSearchForm(request.GET)
@@ -151,7 +146,7 @@ def overview_data():
     activity = list(Inspection.objects.published().count_by_year_and_type())
     recent = list(Inspection.objects.public().newest_first().prefetch_related("judgements")[:10])
     for inspection in recent:
-        inspection.grades_given = [(grades.home_line(j.area).label, j.grade) for j in ordered_judgements(inspection)]
+        inspection.grades_given = [(grades.home_line(j.area).label, j.grade) for j in inspection.judgements_in_report_order()]
     # Said once above the table, not on every row: which framework stopped giving an overall grade, and when.
     recent_overall_ended_by = next(
         (
@@ -321,7 +316,7 @@ def council_detail(request, slug):
         timeline.append(
             {
                 "inspection": inspection,
-                "judgements": ordered_judgements(inspection),
+                "judgements": inspection.judgements_in_report_order(),
                 "findings": findings_by_kind(inspection.findings.all(), inspection.framework),
                 "press_reports": press_reports_by_source(inspection.findings.all()),
                 "framework_explained": "" if words in explained else words,
@@ -354,7 +349,7 @@ def council_detail(request, slug):
 def judgement_rows(inspection, steps):
     """The inspection's judgements in report order, each with its previous grade and change (grades.py)."""
     rows = []
-    for judgement in ordered_judgements(inspection):
+    for judgement in inspection.judgements_in_report_order():
         step = steps[judgement.pk]
         previous = step.previous
         rows.append(

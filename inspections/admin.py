@@ -25,7 +25,7 @@ from .importers.report_import import (
 )
 from .importers.report_pdf import ParsedReport, ReportError
 from .models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Source
-from .restore import deleted_inspections, restore_inspection
+from .undelete import deleted_inspections, restore_inspection
 
 
 class TrackerAdmin(SimpleHistoryAdmin):

@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce, Concat, ExtractMonth, ExtractYe
 from councils.models import Council
 
 from . import filtering, grades
-from .copy import copy_csv
+from .postgresql_copy import copy_csv
 from .filtersets import CouncilFilterSet, FindingFilterSet, InspectionFilterSet, JudgementFilterSet, KeyFigureFilterSet
 from .frameworks import Area, EventType, Framework, Grade
 from .metrics import METRICS, Unit

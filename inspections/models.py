@@ -353,6 +353,10 @@ class Inspection(models.Model):
     def is_graded(self):
         return self.event_type in GRADED_EVENT_TYPES
 
+    def judgements_in_report_order(self):
+        """The judgements in Ofsted's report order (the areas' order); reads a prefetched `judgements`."""
+        return sorted(self.judgements.all(), key=lambda j: (Area.values.index(j.area), j.pk))
+
     @property
     def report_link(self):
         """Ofsted's report of the event, where a source knows it: {"url", "text", "short_text"} or None.
@@ -425,7 +429,7 @@ class Judgement(models.Model):
     """One grade for one judgement area of one inspection."""
 
     # Deleted with their inspection (the admin lists them before it deletes) and restored with it from the
-    # history (inspections/restore.py).
+    # history (inspections/undelete.py).
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="judgements")
     area = models.CharField(max_length=40, choices=Area.choices)
     grade = models.CharField(max_length=30, choices=Grade.choices)
@@ -899,7 +903,7 @@ class DataVersion(models.Model):
     """
 
     value = models.BigIntegerField(default=0)
-    # When the data last changed: the public pages' Last-Modified (dashboard/page_cache.py).
+    # When the data last changed: the public pages' Last-Modified (inspection_tracker/page_cache.py).
     changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):

@@ -32,6 +32,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
+from councils.signals import councils_bulk_changed
+
 from .models import DataVersion
 
 APPS = ("councils", "inspections")
@@ -148,3 +150,8 @@ def connect_signals():
     post_save.connect(_after_change, dispatch_uid="national_cache_post_save")
     post_delete.connect(_after_change, dispatch_uid="national_cache_post_delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="national_cache_m2m_changed")
+    councils_bulk_changed.connect(_bulk_changed, dispatch_uid="national_cache_councils_bulk_changed")
+
+
+def _bulk_changed(sender, using="default", **kwargs):
+    invalidate(using)

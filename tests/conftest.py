@@ -243,7 +243,7 @@ def assert_no_axe_violations():
 @pytest.fixture(autouse=True)
 def _no_request_limit(settings):
     """Every request of the test client comes from one address, far faster than a reader's: the limit per
-    address (API_THROTTLE_RATE, dashboard/throttling.py) is off unless a test sets it."""
+    address (API_THROTTLE_RATE, inspection_tracker/throttling.py) is off unless a test sets it."""
     settings.API_THROTTLE_RATE = "off"
 
 
@@ -256,3 +256,18 @@ def _empty_cache():
     for cache in caches.all(initialized_only=True):
         cache.clear()
     yield
+
+
+@pytest.fixture
+def london(db):
+    from tests.histories import make_london
+
+    return make_london()
+
+
+@pytest.fixture
+def history(london):
+    """Tower Hamlets' history across every framework, with peers and a former council (tests/histories.py)."""
+    from tests.histories import make_history
+
+    return make_history(london)

@@ -1,5 +1,6 @@
-"""The apps' layers point one way (councils <- inspections <- dashboard), checked by import-linter with
-the contract in pyproject.toml, so a reverse import fails the test suite and CI."""
+"""The layers point one way (councils <- inspections <- pages and API <- the site), the pages and the API
+independent of each other, checked by import-linter with the contract in pyproject.toml, so a reverse or a
+sideways import fails the test suite and CI."""
 
 import os
 import shutil
@@ -11,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-APPS = ("councils", "inspections", "dashboard")
+APPS = ("importing", "councils", "inspections", "dashboard", "api", "inspection_tracker")
 
 
 def lint_imports(root):
@@ -43,6 +44,9 @@ def test_the_project_keeps_its_layers():
     [
         ("councils/models.py", "from inspections import grades", "councils.models -> inspections.grades"),
         ("inspections/exports.py", "from dashboard import charts", "inspections.exports -> dashboard.charts"),
+        ("api/serializers.py", "from dashboard import views", "api.serializers -> dashboard.views"),
+        ("dashboard/views.py", "from api import serializers", "dashboard.views -> api.serializers"),
+        ("dashboard/views.py", "from inspection_tracker import page_cache", "dashboard.views -> inspection_tracker"),
     ],
 )
 def test_a_reverse_import_breaks_the_contract(tmp_path, module, reverse_import, broken):

@@ -25,7 +25,7 @@ from councils.lookup import CouncilIndex
 
 from ..frameworks import Framework
 from ..models import Source
-from .files import ImportFileError, ImportSummary, Progress, parse_date, read_csv_table
+from importing.files import ImportFileError, ImportSummary, Progress, parse_date, read_csv_table
 from .inspection_writer import InspectionRecord, InspectionWriter, person_name
 from .ofsted_wording import parse_event_type
 from .ofsted_wording import parse_grades as _parse_grades

@@ -21,7 +21,7 @@ from councils.lookup import CouncilIndex
 
 from ..frameworks import GRADED_EVENT_TYPES, EventType, Framework
 from ..models import Source
-from .files import ImportFileError, ImportSummary, Progress, open_spreadsheet, parse_date, read_sheet_table
+from importing.files import ImportFileError, ImportSummary, Progress, open_spreadsheet, parse_date, read_sheet_table
 from .inspection_writer import InspectionRecord, InspectionWriter
 from .ofsted_wording import NOT_YET_INSPECTED, parse_event_type, parse_grades
 from .provenance import source_for_file

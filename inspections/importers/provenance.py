@@ -1,7 +1,7 @@
 """Which rows an importer may change, and the Source that a file's facts are traced to."""
 
 from ..models import Source
-from .files import fixtures_document
+from importing.files import fixtures_document
 
 IMPORT_CHANGE_REASON = "import_ofsted_outcomes"
 

@@ -24,7 +24,7 @@ from councils.lookup import CouncilIndex
 
 from ..frameworks import Area, EventType, Framework, Grade
 from ..models import Finding, Origin, Source
-from .files import ImportFileError, ImportSummary, Progress, check_file, parse_date
+from importing.files import ImportFileError, ImportSummary, Progress, check_file, parse_date
 from .inspection_writer import InspectionRecord, InspectionWriter, person_name
 from .provenance import IMPORT_CHANGE_REASON
 

@@ -24,7 +24,7 @@ from councils.models import Council
 from inspections.frameworks import GRADED_EVENT_TYPES, Area, EventType, Framework, Grade
 from inspections.models import DatePrecision, Finding, Inspection, Judgement, Origin, Source, format_date
 
-from .files import ImportFileError
+from importing.files import ImportFileError
 from .ilacs_history_csv import history_records
 from .report_limits import parse_report_bounded
 from .report_pdf import ParsedReport, ReportError, read_bytes

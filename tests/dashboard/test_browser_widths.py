@@ -19,7 +19,7 @@ import pytest
 from inspections.frameworks import Area, EventType, Framework, Grade
 from inspections.models import Finding, Inspection, Source
 from tests.conftest import wait_until_settled
-from tests.dashboard.conftest import inspection
+from tests.histories import inspection
 from tests.factories import CouncilFactory, FindingFactory, SourceFactory
 
 pytestmark = pytest.mark.browser

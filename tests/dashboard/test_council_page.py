@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from councils.models import Council
 from inspections.frameworks import Area, EventType, Framework, Grade
-from inspections.importers.councils_csv import import_local_authorities
+from councils.importers.councils_csv import import_local_authorities
 from inspections.schedule import months_between
 from inspections.models import Finding
 from tests.factories import FindingFactory, InspectionFactory, JudgementFactory

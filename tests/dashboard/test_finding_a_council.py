@@ -99,7 +99,7 @@ def test_news_articles_link_to_their_shipped_copies(client, shipped):
 def test_only_registered_documents_inside_fixtures_are_served(client, shipped):
     assert client.get("/sources/no-such-source/document").status_code == 404
     inspection = Inspection.objects.published().first()
-    for document in ("../pyproject.toml", "/etc/passwd", "sources/seeds/", "../dashboard/settings.py"):
+    for document in ("../pyproject.toml", "/etc/passwd", "sources/seeds/", "../inspection_tracker/settings.py"):
         source = SourceFactory(document=document)
         inspection.sources.add(source)
         assert client.get(source.get_document_url()).status_code == 404, document

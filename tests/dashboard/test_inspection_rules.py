@@ -16,7 +16,7 @@ from inspections.schedule import (
     next_inspection_due,
     timeline_order,
 )
-from tests.dashboard.conftest import inspection
+from tests.histories import inspection
 from tests.factories import CouncilFactory
 
 D = datetime.date

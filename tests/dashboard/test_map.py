@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dashboard import charts, views
 from inspections.frameworks import Area, EventType, Framework, Grade
-from tests.dashboard.conftest import inspection
+from tests.histories import inspection
 
 pytestmark = pytest.mark.django_db
 

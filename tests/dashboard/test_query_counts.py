@@ -10,13 +10,13 @@ from django.urls import reverse
 
 from councils.models import Council
 from tests.conftest import kept_for_the_module
-from tests.dashboard.conftest import build_history, make_history
+from tests.histories import build_history, make_history
 from tests.factories import CouncilFactory, StatisticalNeighbourFactory
 
 pytestmark = pytest.mark.django_db
 
 # The most queries each page may run (the tests below show where each comes from). Every public page
-# first reads the data version (dashboard/page_cache.py); a page stored for that version costs nothing more.
+# first reads the data version (inspection_tracker/page_cache.py); a page stored for that version costs nothing more.
 OVERVIEW = 15  # the data version, then (when not cached for this version) the version again for the
 # aggregates, the version and current grades per council (its councils, their full inspections and those
 # inspections' judgements: national, shared with the map's default area),

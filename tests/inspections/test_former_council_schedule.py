@@ -9,7 +9,7 @@ from django.conf import settings
 from councils.models import Council
 from inspections import schedule
 from inspections.frameworks import EventType, Grade
-from inspections.importers.councils_csv import import_local_authorities
+from councils.importers.councils_csv import import_local_authorities
 from tests.factories import InspectionFactory, JudgementFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Shared fixtures for the security tests: the record with a draft in it, and a user of each role.
 
-`history` (from tests/dashboard/conftest.py) is Tower Hamlets' history across every framework with one
+`history` (tests/conftest.py, built by tests/histories.py) is Tower Hamlets' history across every framework with one
 draft inspection ("Secret draft theme") and a draft finding ("...must stay hidden"), plus peer councils.
 """
 
@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from inspections.groups import EDITORS, VIEWERS, setup_groups
-from tests.dashboard.conftest import history, london  # noqa: F401 (fixtures used by the tests here)
+
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable

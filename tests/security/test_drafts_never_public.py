@@ -15,7 +15,7 @@ from django.urls import reverse
 from inspections.exports import DATASETS, accepts_parameter
 from inspections.frameworks import Area, Grade
 from tests.conftest import kept_for_the_module
-from tests.dashboard.conftest import make_history
+from tests.histories import make_history
 from tests.factories import JudgementFactory
 from tests.security.conftest import DRAFT_MARKERS
 

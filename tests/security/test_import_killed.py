@@ -96,7 +96,7 @@ def test_an_import_killed_halfway_changes_nothing(database):
     process = subprocess.Popen(
         [PYTHON, "-c", IMPORT_AND_PAUSE, str(HISTORY_CSV)],
         cwd=PROJECT_DIR,
-        env={**env, "DJANGO_SETTINGS_MODULE": "dashboard.settings", "PAUSE_AFTER": PAUSE_AFTER},
+        env={**env, "DJANGO_SETTINGS_MODULE": "inspection_tracker.settings", "PAUSE_AFTER": PAUSE_AFTER},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

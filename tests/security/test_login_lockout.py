@@ -1,5 +1,5 @@
 """Repeated failed admin logins lock out, for a while, a username at the address the failures came from, and
-an address that tries many usernames (django-axes, dashboard/lockout.py); nobody can lock an editor out from
+an address that tries many usernames (django-axes, inspection_tracker/lockout.py); nobody can lock an editor out from
 elsewhere, and attempts during a lockout do not prolong it."""
 
 import datetime
@@ -13,7 +13,7 @@ from django.db.models import F
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from dashboard.middleware import client_ip
+from inspection_tracker.middleware import client_ip
 
 pytestmark = pytest.mark.django_db
 

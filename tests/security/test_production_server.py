@@ -80,7 +80,7 @@ def server(tmp_path_factory):
         )  # fmt: skip
         with open(log, "w") as output:
             process = subprocess.Popen(
-                [str(GUNICORN), "dashboard.wsgi"],  # reads ./gunicorn.conf.py, as in README
+                [str(GUNICORN), "inspection_tracker.wsgi"],  # reads ./gunicorn.conf.py, as in README
                 cwd=PROJECT_DIR,
                 env=env,
                 stdin=subprocess.DEVNULL,

@@ -42,7 +42,7 @@ def settings_under(**env):
     result = subprocess.run(
         [PYTHON, "-c", PRINT_SETTINGS],
         cwd=PROJECT_DIR,
-        env=project_env(DJANGO_SETTINGS_MODULE="dashboard.settings", **env),
+        env=project_env(DJANGO_SETTINGS_MODULE="inspection_tracker.settings", **env),
         capture_output=True,
         text=True,
         timeout=60,
@@ -90,7 +90,7 @@ def test_production_defaults():
     assert values["X_FRAME_OPTIONS"] == "DENY"
     default = values["DATABASES"]["default"]
     assert default["CONN_MAX_AGE"] > 0 and default["CONN_HEALTH_CHECKS"] is True
-    assert values["STORAGE"] == "dashboard.static_storage.CollectedStaticFilesStorage"
+    assert values["STORAGE"] == "inspection_tracker.static_storage.CollectedStaticFilesStorage"
     directives = values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
     assert directives["script-src"] == ["'self'"] and directives["style-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"] and directives["default-src"] == ["'none'"]
@@ -110,7 +110,7 @@ def test_behind_a_proxy_and_with_a_replica():
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert values["SECURE_SSL_REDIRECT"] is False
     replica = values["DATABASES"]["replica"]
-    assert replica["ENGINE"] == "dashboard.postgresql" and replica["NAME"] == "tracker"
+    assert replica["ENGINE"] == "inspection_tracker.postgresql" and replica["NAME"] == "tracker"
     assert replica["CONN_MAX_AGE"] == 300 and replica["CONN_HEALTH_CHECKS"] is True
 
 
@@ -119,7 +119,7 @@ def test_a_database_that_stops_answering_is_given_up_on():
     url = "postgres://app:pw@db-primary:5432/tracker"
     values = settings_under(SECRET_KEY=secret_key(), DATABASE_URL=url, **PRODUCTION)
     options = values["DATABASES"]["default"]["OPTIONS"]
-    assert values["DATABASES"]["default"]["ENGINE"] == "dashboard.postgresql"  # cuts a frozen server's connection
+    assert values["DATABASES"]["default"]["ENGINE"] == "inspection_tracker.postgresql"  # cuts a frozen server's connection
     assert options["connect_timeout"] == 3
     assert options["options"] == "-c jit=off -c statement_timeout=5000"
     assert options["keepalives"] == 1 and options["keepalives_idle"] == 30

@@ -9,9 +9,8 @@ import json
 import subprocess
 
 import pytest
-from django.urls import URLResolver, get_resolver
 
-from dashboard.routers import REPLICA_URL_NAMES, ReplicaRouter, use_replica
+from inspection_tracker.routers import ReplicaRouter, use_replica
 from tests.security.conftest import PROJECT_DIR, PYTHON, project_env
 
 PROBE = r"""
@@ -55,6 +54,11 @@ with CaptureQueriesContext(connections["default"]) as on_default:
         export_index = public.get("/export/")
 out["export_index"] = export_index.status_code
 out["export_index_queries"] = {"default": len(on_default), "replica": len(on_replica)}
+with CaptureQueriesContext(connections["default"]) as on_default:
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        coverage = public.get("/coverage/")
+out["coverage"] = coverage.status_code
+out["coverage_queries"] = {"default": len(on_default), "replica": len(on_replica)}
 out["healthz"] = json.loads(public.get("/healthz").content)
 
 # Reads outside a request, after a public page, go to the default database again.
@@ -84,7 +88,7 @@ def probe(tmp_path_factory):
         [PYTHON, "-c", PROBE],
         cwd=PROJECT_DIR,
         env=project_env(
-            DJANGO_SETTINGS_MODULE="dashboard.settings",
+            DJANGO_SETTINGS_MODULE="inspection_tracker.settings",
             DEBUG="1",
             DATABASE_URL=f"sqlite:///{folder / 'primary.sqlite3'}",
             DATABASE_REPLICA_URL=f"sqlite:///{folder / 'replica.sqlite3'}",
@@ -103,6 +107,9 @@ def test_public_pages_read_the_replica(probe):
     assert probe["list_queries"]["default"] == 0 and probe["list_queries"]["replica"] >= 1
     assert probe["replica_page"] == 200 and probe["primary_page"] == 404
     assert probe["overview"] == 200 and probe["findings"] == 200 and probe["export_index"] == 200
+    # Cached and read from the replica alike: both follow the one declaration of public pages.
+    assert probe["coverage"] == 200
+    assert probe["coverage_queries"]["default"] == 0 and probe["coverage_queries"]["replica"] >= 1
 
 
 def test_exports_read_the_replica(probe):
@@ -137,7 +144,7 @@ def test_without_a_replica_everything_uses_the_default_database(settings, monkey
     use_replica(True)
     try:
         assert router.db_for_read(Council) is None  # Django's default: the default database
-        monkeypatch.setattr("dashboard.routers.replica_configured", lambda: True)
+        monkeypatch.setattr("inspection_tracker.routers.replica_configured", lambda: True)
         assert router.db_for_read(Council) == "replica"
         assert router.db_for_read(Session) is None  # sessions, users and logins are never read there
         assert router.db_for_write(Council) == "default"
@@ -145,20 +152,3 @@ def test_without_a_replica_everything_uses_the_default_database(settings, monkey
     finally:
         use_replica(False)
     assert router.db_for_read(Council) is None
-
-
-def url_names(resolver, namespace=None):
-    """(namespace, name) of every named URL pattern, included ones too (the exports are an include)."""
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            yield from url_names(pattern, pattern.namespace or namespace)
-        elif pattern.name:
-            yield namespace, pattern.name
-
-
-def test_the_replica_names_are_public_read_only_views():
-    names = set(url_names(get_resolver()))
-    # Each name is a page of the site's own (no namespace): the middleware matches the bare url_name,
-    # so a name the admin (namespace "admin") also used would send admin reads to the replica.
-    assert {(None, name) for name in REPLICA_URL_NAMES} <= names
-    assert not {name for namespace, name in names if namespace is not None} & REPLICA_URL_NAMES

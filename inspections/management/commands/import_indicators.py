@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from inspections.importers.files import add_progress_arguments, run_file_imports
+from importing.files import add_progress_arguments, run_file_imports
 from inspections.importers.dfe_indicators_csv import import_indicators_csv
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from inspections.importers.files import add_progress_arguments, run_file_imports
+from importing.files import add_progress_arguments, run_file_imports
 from inspections.importers.ilacs_history_csv import import_ilacs_history_csv
 from inspections.importers.ofsted_outcomes_ods import import_outcomes_spreadsheet, is_spreadsheet
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from inspections.importers.files import add_progress_arguments, run_file_imports
+from importing.files import add_progress_arguments, run_file_imports
 from inspections.importers.report_archive_jsonl import import_report_archive
 
 

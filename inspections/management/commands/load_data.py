@@ -29,9 +29,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from councils.models import Council
-from inspections.importers.councils_csv import import_local_authorities
+from councils.importers.councils_csv import import_local_authorities
 from inspections.importers.dfe_indicators_csv import import_indicators_csv
-from inspections.importers.files import add_progress_arguments, run_file_imports
+from importing.files import add_progress_arguments, run_file_imports
 from inspections.importers.report_archive_jsonl import import_report_archive
 from inspections.management.commands.import_ofsted_outcomes import import_outcomes_file
 from inspections.models import Finding, Inspection, Judgement, KeyFigure, Origin, Source

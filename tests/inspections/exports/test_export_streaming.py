@@ -2,7 +2,7 @@
 
 import pytest
 
-from inspections import copy as copy_module
+from inspections import postgresql_copy as copy_module
 from inspections import exports
 from inspections.exports import DATASETS, csv_lines
 from inspections.models import Finding

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from inspections.importers.councils_csv import import_local_authorities
+from councils.importers.councils_csv import import_local_authorities
 
 DATA = Path(settings.FIXTURES_DIR) / "data"
 REFERENCE_CSV = DATA / "reference" / "local_authorities.csv"

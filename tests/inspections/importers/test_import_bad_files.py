@@ -142,7 +142,7 @@ def test_missing_councils_is_refused(db, tmp_path):
 def test_command_line_exit_status_and_no_traceback(tmp_path, command):
     page = tmp_path / "data.csv"
     page.write_bytes(HTML)
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DJANGO_SETTINGS_MODULE": "dashboard.settings"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DJANGO_SETTINGS_MODULE": "inspection_tracker.settings"}
     result = subprocess.run(
         [sys.executable, "manage.py", command, str(page)],
         cwd=settings.BASE_DIR,

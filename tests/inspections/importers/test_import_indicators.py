@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from councils.models import Council
-from inspections.importers.files import ImportFileError
+from importing.files import ImportFileError
 from inspections.importers.dfe_indicators_csv import import_indicators_csv
 from inspections.models import KeyFigure, Origin, Source
 

@@ -5,7 +5,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from inspections.importers.files import ImportSummary, Progress
+from importing.files import ImportSummary, Progress
 
 from .conftest import HISTORY_CSV
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from inspections.frameworks import EventType, Framework, Grade
-from inspections.importers.files import ImportFileError, ImportSummary
+from importing.files import ImportFileError, ImportSummary
 from inspections.importers.ilacs_history_csv import import_ilacs_history_csv
 from inspections.importers.inspection_writer import InspectionRecord, InspectionWriter
 from inspections.importers.report_archive_jsonl import import_report_archive

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from councils.models import Council
 from inspections.frameworks import Area, EventType, Grade
-from inspections.importers.files import ImportSummary
+from importing.files import ImportSummary
 from inspections.importers.ofsted_outcomes_ods import import_outcomes_spreadsheet
 from inspections.management.commands import load_data
 from inspections.models import Inspection, Judgement, Origin, Source
