@@ -188,9 +188,6 @@ class Council(models.Model):
                 group["legislation"].append(law)
         return list(groups.values())
 
-    def ordered_neighbours(self):
-        return [link.neighbour for link in self.neighbour_links.select_related("neighbour").order_by("rank")]
-
 
 class CouncilAlias(models.Model):
     """Another name or code a council is known by in official files (a former ONS code, an abbreviation)."""

@@ -291,11 +291,7 @@ def council_detail(request, slug):
         Council.objects.select_related("region").prefetch_related("successors", "predecessors"), slug=slug
     )
     inspections = schedule.timeline_order(
-        council.inspections.published().prefetch_related(
-            "judgements",
-            Prefetch("findings", queryset=Finding.objects.select_related("source").order_by("kind", "order")),
-            "sources",
-        )
+        council.inspections.published().with_details()
     )
     key_figures = list(
         KeyFigure.objects.filter(council=council, metric__in=charts.CONTEXT_METRICS)
@@ -374,11 +370,10 @@ def inspection_detail(request, pk):
     if pk > MAX_ID:
         raise Http404("No such inspection.")
     inspection = get_object_or_404(
-        Inspection.objects.public().prefetch_related(
-            "judgements",
-            Prefetch("findings", queryset=Finding.objects.select_related("source").order_by("kind", "order")),
-            "sources",
-            Prefetch("disagreements", queryset=Disagreement.objects.select_related("kept_source", "other_source")),
+        Inspection.objects.public()
+        .with_details()
+        .prefetch_related(
+            Prefetch("disagreements", queryset=Disagreement.objects.select_related("kept_source", "other_source"))
         ),
         pk=pk,
     )

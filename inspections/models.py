@@ -157,16 +157,18 @@ class InspectionQuerySet(models.QuerySet):
         """Inspections of all the council's children's services (not of one part, nor visits)."""
         return self.filter(event_type__in=FULL_INSPECTION_TYPES)
 
-    def chronological(self):
-        return self.order_by("start_date", "pk")
-
     def public(self):
         """What the public pages show: published events, with their council and region."""
         return self.published().select_related("council", "council__region")
 
     def with_details(self):
-        """Prefetch what a timeline entry shows: judgements, findings and sources (one query each)."""
-        return self.prefetch_related("judgements", "findings", "sources")
+        """Prefetch what a timeline entry shows: judgements, findings (each with its source, in the report's
+        order) and sources, one query each."""
+        return self.prefetch_related(
+            "judgements",
+            models.Prefetch("findings", queryset=Finding.objects.select_related("source").order_by("kind", "order")),
+            "sources",
+        )
 
     def newest_first(self):
         """Latest first: by start date, or publication date where the start is not recorded."""

@@ -3,7 +3,6 @@
 import datetime
 import gzip
 import threading
-import time
 
 import pytest
 from django.contrib.auth.models import User
@@ -284,13 +283,18 @@ def test_one_thread_renders_a_page_while_the_others_wait_for_it():
     assert renders.begin("page:a") is False  # a second request for the same page does not render it
     assert renders.begin("page:b") is True  # another page does not wait
 
+    waiting = threading.Event()
+
     def waiter():
+        waiting.set()
         renders.wait("page:a")
         order.append("served")
 
     thread = threading.Thread(target=waiter)
     thread.start()
-    time.sleep(0.2)
+    assert waiting.wait(5)
+    thread.join(0.2)
+    assert thread.is_alive() and order == []  # still waiting for the render
     order.append("rendered")
     renders.end("page:a")
     thread.join(5)
@@ -298,13 +302,23 @@ def test_one_thread_renders_a_page_while_the_others_wait_for_it():
     assert renders.begin("page:a") is True  # done: the next change's first request renders again
 
 
-def test_a_request_during_another_threads_render_is_served_that_render(client, history, django_assert_max_num_queries):
+def test_a_request_during_another_threads_render_is_served_that_render(
+    client, history, django_assert_max_num_queries, monkeypatch
+):
     url = reverse("council-detail", args=["tower-hamlets"])
     key = page_cache.cache_key(page_cache.page_digest(national_cache.version(), "http://testserver" + url + "?"))
     assert page_cache.renders.begin(key)  # as if another thread of this worker had begun rendering it
+    request_waits = threading.Event()
+    wait = page_cache.renders.wait
+
+    def waiting(key):
+        request_waits.set()
+        wait(key)
+
+    monkeypatch.setattr(page_cache.renders, "wait", waiting)
 
     def the_other_thread():
-        time.sleep(0.3)
+        assert request_waits.wait(5)  # the request is waiting for this render: finish it now
         caches["pages"].set(key, page_cache.stored_entry(HttpResponse("<p>Rendered by the other thread</p>")))
         page_cache.renders.end(key)
 

@@ -115,7 +115,10 @@ def test_an_import_killed_halfway_changes_nothing(database):
         process.stdout.close()
         process.stderr.close()
 
-    time.sleep(0.2)  # PostgreSQL notices the dropped connection and rolls its transaction back
+    # PostgreSQL notices the dropped connection and rolls its transaction back: wait until it has.
+    deadline = time.monotonic() + 30
+    while snapshot() != before and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert snapshot() == before
 
     # The database is whole: the same import, left to finish, brings everything in.
