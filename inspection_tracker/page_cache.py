@@ -115,7 +115,7 @@ def code_digest():
     """A digest of what renders the pages: the apps' Python code, the templates and the static files."""
     root = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
-    for folder in ("councils", "inspections", "dashboard", "api", "inspection_tracker", "templates", "static"):
+    for folder in ("importing", "councils", "inspections", "dashboard", "api", "inspection_tracker", "templates", "static"):
         for path in sorted((root / folder).rglob("*")):
             if path.is_file() and path.suffix in {".py", ".html", ".txt", ".css", ".js", ".svg"}:
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
