@@ -13,7 +13,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 from django.urls import path, reverse
 
-import dashboard.urls
+import inspection_tracker.urls
 from inspections.exports import DATASETS
 
 pytestmark = pytest.mark.django_db
@@ -106,8 +106,8 @@ def outage_view(request):
 
 
 # This module doubles as a URLconf for the next tests: the site's own URLs and two failing views.
-urlpatterns = [path("broken/", broken_view), path("outage/", outage_view), *dashboard.urls.urlpatterns]
-handler500 = dashboard.urls.handler500
+urlpatterns = [path("broken/", broken_view), path("outage/", outage_view), *inspection_tracker.urls.urlpatterns]
+handler500 = inspection_tracker.urls.handler500
 
 
 @pytest.mark.urls(__name__)

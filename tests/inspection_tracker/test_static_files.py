@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from dashboard.management.commands import start
+from inspection_tracker.management.commands import start
 
 MANAGE = str(settings.BASE_DIR / "manage.py")
 
