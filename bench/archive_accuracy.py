@@ -41,6 +41,7 @@ django.setup()
 
 from python_calamine import CalamineWorkbook  # noqa: E402
 
+from inspections.dates import iso  # noqa: E402
 from inspections.frameworks import Area, EventType  # noqa: E402
 from inspections.importers.report_archive import ARCHIVE_FILE  # noqa: E402
 from inspections.importers.report_pdf import ReportError, read_pages  # noqa: E402
@@ -206,10 +207,6 @@ def compare_history(read, tally, disagreements):
             tally[record["framework"], year, field, agree] += 1
             if not agree:
                 disagreements.append((record, field, got, expected))
-
-
-def iso(date):
-    return date.isoformat() if date else None
 
 
 # Printing ---------------------------------------------------------------------------------------------------

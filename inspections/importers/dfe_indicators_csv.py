@@ -31,7 +31,8 @@ from councils.lookup import CouncilIndex
 
 from .. import national_cache
 from ..metrics import METRICS, metric_unit
-from ..models import DatePrecision, KeyFigure, MissingCode, Origin, Source
+from ..dates import DatePrecision
+from ..models import KeyFigure, MissingCode, Origin, Source
 from .files import ImportFileError, ImportSummary, Progress, one_line, read_csv_table
 from .provenance import edited_by_hand, source_for_file
 
