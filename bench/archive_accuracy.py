@@ -146,7 +146,7 @@ def compare_official(read, tally, disagreements):
     for row in official_rows():
         start = as_date(row["Inspection date"])
         urn = urns.get(row["Local authority area code"]) or urns.get(str(row["Local authority name"]).casefold())
-        record = by_council_start.get((urn, start.isoformat() if start else None))
+        record = by_council_start.get((urn, iso(start)))
         if record is None:
             missing.append((row["Local authority name"], start))
             continue

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from .dates import format_date
+from .dates import format_date, iso
 
 
 class Framework(models.TextChoices):
@@ -400,8 +400,8 @@ def rules_for_browser():
                 "framework": str(rule.framework),
                 "area": str(rule.area),
                 "grades": [str(grade) for grade in rule.grades],
-                "judged_from": rule.judged_from.isoformat() if rule.judged_from else None,
-                "judged_before": rule.judged_before.isoformat() if rule.judged_before else None,
+                "judged_from": iso(rule.judged_from),
+                "judged_before": iso(rule.judged_before),
                 "too_early": area_problem(rule.framework, rule.area, rule.judged_from - day) if rule.judged_from else None,
                 "too_late": area_problem(rule.framework, rule.area, rule.judged_before) if rule.judged_before else None,
             }

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from councils.models import Council
 
-from .dates import DatePrecision, format_date
+from .dates import DatePrecision, format_date, iso
 from .frameworks import (
     FULL_INSPECTION_TYPES,
     GRADE_SCORES,
@@ -320,7 +320,7 @@ class Inspection(models.Model):
         return (
             self.council.slug,
             self.event_type,
-            self.start_date.isoformat() if self.start_date else None,
+            iso(self.start_date),
             self.visit_number,
         )
 
