@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from councils.models import Council
 from inspections import grades
-from inspections.frameworks import Grade
+from inspections.frameworks import Grade, grade_label
 from inspections.models import Finding, Inspection, Judgement, KeyFigure, MissingCode, Source
 
 
@@ -143,18 +143,18 @@ def latest_grade(entry):
         "status": entry.status,
         "status_label": entry.status_words,
         "grade": entry.grade,
-        "grade_label": Grade(entry.grade).label if entry.grade else None,
+        "grade_label": grade_label(entry.grade) or None,
         "area": entry.area,
         "inspection_id": entry.inspection_id,
         "date": entry.date,
         "date_precision": entry.date_precision,
         "previous_grade": entry.previous_grade,
-        "previous_grade_label": Grade(entry.previous_grade).label if entry.previous_grade else None,
+        "previous_grade_label": grade_label(entry.previous_grade) or None,
         "previous_date": entry.previous_date,
         "change": entry.change,
         "last_given": {
             "grade": entry.last_grade,
-            "grade_label": Grade(entry.last_grade).label,
+            "grade_label": grade_label(entry.last_grade),
             "area": entry.last_area,
             "inspection_id": entry.last_inspection_id,
             "date": entry.last_date,

@@ -41,6 +41,7 @@ django.setup()
 
 from python_calamine import CalamineWorkbook  # noqa: E402
 
+from inspections.dates import iso  # noqa: E402
 from inspections.frameworks import Area, EventType  # noqa: E402
 from inspections.importers.report_archive import ARCHIVE_FILE  # noqa: E402
 from inspections.importers.report_pdf import ReportError, read_pages  # noqa: E402
@@ -145,7 +146,7 @@ def compare_official(read, tally, disagreements):
     for row in official_rows():
         start = as_date(row["Inspection date"])
         urn = urns.get(row["Local authority area code"]) or urns.get(str(row["Local authority name"]).casefold())
-        record = by_council_start.get((urn, start.isoformat() if start else None))
+        record = by_council_start.get((urn, iso(start)))
         if record is None:
             missing.append((row["Local authority name"], start))
             continue
@@ -206,10 +207,6 @@ def compare_history(read, tally, disagreements):
             tally[record["framework"], year, field, agree] += 1
             if not agree:
                 disagreements.append((record, field, got, expected))
-
-
-def iso(date):
-    return date.isoformat() if date else None
 
 
 # Printing ---------------------------------------------------------------------------------------------------

@@ -13,11 +13,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from inspections.frameworks import GRADE_SCORES, Area, EventType, Framework, Grade, area_wording, framework_words
+from inspections.frameworks import (
+    GRADE_SCORES,
+    Area,
+    EventType,
+    Framework,
+    Grade,
+    area_wording,
+    framework_words,
+    grade_label,
+)
 from inspections.metrics import METRICS, Unit
-from inspections.models import format_date
+from inspections.dates import format_date, iso
 from inspections.grades import LINES, GradeChange, LatestStatus, grade_change
-from inspections.schedule import event_date
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 TEXT_COLOUR = "#0b0c0c"
@@ -123,7 +131,7 @@ class GradeCell:
 
     @property
     def label(self):
-        return Grade(self.grade).label if self.grade in Grade.values else self.grade
+        return grade_label(self.grade)
 
     def __str__(self):
         return self.label
@@ -194,10 +202,6 @@ def count_axis(top, **extra):
     return {"gridcolor": GRID_COLOUR, "rangemode": "tozero", "tick0": 0, "dtick": step, **extra}
 
 
-def iso(date):
-    return date.isoformat() if date else None
-
-
 def number(value):
     """A JSON-friendly number from a Decimal or float (None stays None)."""
     if value is None:
@@ -205,10 +209,6 @@ def number(value):
     if isinstance(value, Decimal):
         value = float(value)
     return round(value, 2)
-
-
-def grade_label(grade):
-    return Grade(grade).label if grade in Grade.values else ""
 
 
 def padded_range(dates, months=6):
@@ -222,7 +222,7 @@ def padded_range(dates, months=6):
 
 def time_axis_range(inspections, key_figures=()):
     """The one time range the council page's grade and indicator charts share."""
-    return padded_range([event_date(i) for i in inspections] + [k.date for k in key_figures])
+    return padded_range([i.placed_on for i in inspections] + [k.date for k in key_figures])
 
 
 # -- Council page ------------------------------------------------------------------------------------
@@ -479,7 +479,7 @@ def context_indicators_chart(key_figures, inspections, x_range=None, chart_id="c
     shapes = []
     legend_shown = set()
     for inspection in inspections:
-        when = event_date(inspection)
+        when = inspection.placed_on
         if not when:
             continue
         kind = "Full inspection" if inspection.is_graded else "Visit or other inspection"

@@ -5,7 +5,6 @@ page has already fetched: it makes no query of its own."""
 from dataclasses import dataclass, field
 
 from inspections.frameworks import EVENT_TYPE_EXPLAINED, framework_explained, no_longer_judged
-from inspections.grades import placed_on
 from inspections.models import Finding
 
 # What the summary lists of the latest report: what it asks the council to do, most urgent first.
@@ -39,7 +38,7 @@ def council_summary(last_full, latest_grades):
         entry = by_line.get(key)
         return entry.current.judgement.get_grade_display().lower() if entry and entry.current else ""
 
-    placed = placed_on(last_full)
+    placed = last_full.placed_on
     overall = by_line.get("overall_effectiveness")
     ended_by = no_longer_judged(last_full.framework, overall.line.areas, placed) if overall else ""
     asked = [finding for finding in last_full.findings.all() if finding.kind in ASKED_KINDS]

@@ -18,8 +18,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from councils.models import Council, Region
 from inspections.frameworks import GRADED_EVENT_TYPES, Area, EventType, area_wording, no_longer_judged
-from inspections.grades import placed_on
-from inspections.models import DatePrecision, Inspection, format_date
+from inspections.dates import DatePrecision, format_date
+from inspections.models import Inspection
 
 from .templatetags.tracker import possessive
 
@@ -46,7 +46,7 @@ def grades_in_words(inspection):
     if judgements:
         words = [f"{area_wording(j.framework, j.area)}: {j.get_grade_display()}." for j in judgements]
         # The 2026 framework gives no overall grade: say so, so that no reader looks for one.
-        ended_by = no_longer_judged(inspection.framework, (Area.OVERALL_EFFECTIVENESS,), placed_on(inspection))
+        ended_by = no_longer_judged(inspection.framework, (Area.OVERALL_EFFECTIVENESS,), inspection.placed_on)
         if ended_by:
             words.insert(0, f"Overall effectiveness: not given under {ended_by}.")
         return " ".join(words)

@@ -14,7 +14,7 @@ from django import forms
 from inspections.filtering import INVALID_CHOICE
 from inspections.frameworks import Grade
 from inspections.grades import COUNCIL_LINES, OVERALL, annotated_latest_grades
-from inspections.models import format_date
+from inspections.dates import format_date
 
 from .charts import (
     GRADE_COLOURS,

@@ -10,7 +10,6 @@ from django.core import signing
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, Min, OuterRef, Prefetch, Value
-from django.db.models.functions import Coalesce
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,7 +35,7 @@ from inspections.frameworks import (
     framework_explained,
     no_longer_judged,
 )
-from inspections.models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Origin, Source
+from inspections.models import Disagreement, Finding, Inspection, Judgement, KeyFigure, Origin, Source, placed_on_expression
 
 from . import charts, maps
 from .council_summary import council_summary
@@ -153,7 +152,7 @@ def overview_data():
             ended_by
             for inspection in recent
             if inspection.is_graded
-            and (ended_by := no_longer_judged(inspection.framework, grades.OVERALL.areas, grades.placed_on(inspection)))
+            and (ended_by := no_longer_judged(inspection.framework, grades.OVERALL.areas, inspection.placed_on))
         ),
         "",
     )
@@ -308,7 +307,7 @@ def council_detail(request, slug):
     explained = {summary.framework} if summary else set()
     timeline = []
     for inspection in inspections:
-        words = framework_explained(inspection.framework, grades.placed_on(inspection))
+        words = framework_explained(inspection.framework, inspection.placed_on)
         timeline.append(
             {
                 "inspection": inspection,
@@ -387,8 +386,8 @@ def inspection_detail(request, pk):
     # Prefetching sets each judgement's inspection, so previous grades link to their inspections freely.
     steps = grades.grade_steps(siblings)
     judgements = judgement_rows(ordered[position], steps) if inspection.is_graded else []
-    here = (grades.placed_on(inspection), inspection.pk)
-    earlier = [i for i in grades.full_inspections(siblings) if here[0] and (grades.placed_on(i), i.pk) < here]
+    here = (inspection.placed_on, inspection.pk)
+    earlier = [i for i in grades.full_inspections(siblings) if here[0] and (i.placed_on, i.pk) < here]
     context = {
         "inspection": inspection,
         "council": inspection.council,
@@ -449,11 +448,11 @@ def record_limits():
     events = (
         published.filter(event_type__in=(*VISITS, *GRADED_EVENT_TYPES))
         .annotate(
-            placed_on=Coalesce("start_date", "published_date"),
+            placed_date=placed_on_expression(),
             official=Exists(Source.objects.filter(inspections=OuterRef("pk"), kind=Source.Kind.OFSTED_STATISTICS)),
             graded=Exists(Judgement.objects.filter(inspection=OuterRef("pk"))),
         )
-        .values_list("council__name", "event_type", "placed_on", "official", "graded")
+        .values_list("council__name", "event_type", "placed_date", "official", "graded")
     )
     visits, earlier, partial = [], set(), Counter()
     for council, event_type, placed_on, official, graded in events:

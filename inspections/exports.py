@@ -17,10 +17,8 @@ from django.db import connections
 from django.db.models import (
     Case,
     CharField,
-    ExpressionWrapper,
     F,
     Func,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -28,17 +26,17 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, Concat
 
 from councils.models import Council
 
-from . import filtering, grades
+from . import filtering, grades, schedule
+from .dates import DatePrecision
 from .postgresql_copy import copy_csv
 from .filtersets import CouncilFilterSet, FindingFilterSet, InspectionFilterSet, JudgementFilterSet, KeyFigureFilterSet
 from .frameworks import Area, EventType, Framework, Grade
 from .metrics import METRICS, Unit
 from .models import (
-    DatePrecision,
     Finding,
     Inspection,
     Judgement,
@@ -128,18 +126,30 @@ class PlainNumber(Func):
         return self.as_sql(compiler, connection, template="CAST(TRIM_SCALE(%(expressions)s) AS TEXT)")
 
 
+class ChoiceWords(Func):
+    """What the value of `field` (a column or an annotation) stands for in `choices`, pairs of a value and its
+    text or expression; `default` for any other value.
+
+    A simple CASE, which reads `field` once: Case reads it once per choice, and an annotation that is a
+    subquery is inlined, and run, wherever it is read.
+    """
+
+    output_field = CharField()
+
+    def __init__(self, field, choices, default=None):
+        texts = [item if hasattr(item, "resolve_expression") else Value(item) for pair in choices for item in pair]
+        super().__init__(F(field), *texts, Value(default))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (field, field_params), *pairs, (default, default_params) = map(compiler.compile, self.get_source_expressions())
+        whens = "".join(f" WHEN {value} THEN {text}" for (value, _), (text, _) in zip(pairs[::2], pairs[1::2]))
+        params = [*field_params, *(param for _sql, sql_params in pairs for param in sql_params), *default_params]
+        return f"CASE {field}{whens} ELSE {default} END", params
+
+
 def grade_words(field):
-    return Case(*[When(**{field: grade}, then=Value(label)) for grade, label in Grade.choices], output_field=CharField())
-
-
-def months_since(field, today):
-    """Whole months from the date in `field` to `today`."""
-    return ExpressionWrapper(
-        Value(today.year * 12 + today.month)
-        - (ExtractYear(field) * 12 + ExtractMonth(field))
-        - Case(When(**{f"{field}__day__gt": today.day}, then=Value(1)), default=Value(0)),
-        output_field=IntegerField(),
-    )
+    """The grade in `field` in Ofsted's words; None for no grade."""
+    return ChoiceWords(field, Grade.choices)
 
 
 GRADE_ALLOWED = ", ".join(label for _value, label in Grade.choices)
@@ -195,19 +205,18 @@ DATE_PRECISION_MEANING = (
 # -- councils ---------------------------------------------------------------------------------------
 
 COUNCIL_LINES = grades.COUNCIL_LINES
-PRECISION_ALLOWED = choices_allowed(DatePrecision.choices)
 
 
 def precision_column(name, of):
-    return Column(name, f"How precisely the sources give {of}: the day, or only the month or year", allowed=PRECISION_ALLOWED)
+    return Column(name, DATE_PRECISION_MEANING.format(date=of), allowed=PRECISION_ALLOWED)
 
 
 def _councils_queryset():
-    # Words are made inside each subquery: an annotation is inlined again wherever it is used, and
-    # grade_words() uses its column once per grade, so words made outside would run a subquery five times.
+    # Text is neutralised inside each subquery: an annotation is inlined again wherever it is used, and
+    # safe_text() uses its column once per formula start, so text neutralised outside would run a subquery
+    # seven times.
     latest_event = Inspection.objects.published().filter(council=OuterRef("pk")).exclude(start_date=None)
     latest_event = latest_event.order_by("-start_date", "-pk")
-    # Text is neutralised inside the subqueries too, for the same reason.
     latest_event = latest_event.annotate(safe_type=safe_text("event_type"), safe_precision=safe_text("date_precision"))
     latest_full = grades.full_inspections_of("pk").annotate(
         safe_type=safe_text("event_type"), safe_precision=safe_text("date_precision"), safe_framework=safe_text("framework")
@@ -226,31 +235,21 @@ def _councils_queryset():
     for line in COUNCIL_LINES:
         key = line.key
         in_line = grades.line_judgements(line).annotate(
-            words=grade_words("grade"), safe_area=safe_text("area"), safe_precision=safe_text("inspection__date_precision")
+            safe_area=safe_text("area"), safe_precision=safe_text("inspection__date_precision")
         )
-        at_latest = (
-            grades.counted_judgements()
-            .filter(inspection_id=OuterRef("latest_inspection_id"), area__in=line.areas)
-            .annotate(words=grade_words("grade"))
+        # The current grade in words, or why there is none: grades.py's status and grade (rule 5).
+        annotations[f"{key}_at_latest"] = ChoiceWords(
+            f"{key}_status",
+            [
+                (status, grade_words(f"{key}_grade") if status == grades.LatestStatus.GIVEN else label)
+                for status, label in grades.LatestStatus.choices
+            ],
+            default="",
         )
-        # The current grade in words, or why there is none (grades.py, rule 5).
-        annotations[f"{key}_at_latest"] = Case(
-            When(latest_inspection_id__isnull=True, then=Value("")),
-            default=Coalesce(
-                Subquery(at_latest.values("words")[:1]),
-                Case(
-                    When(**{f"{key}_status": grades.LatestStatus.NOT_GIVEN}, then=Value(grades.LatestStatus.NOT_GIVEN.label)),
-                    default=Value(grades.LatestStatus.NOT_RECORDED.label),
-                ),
-            ),
-            output_field=CharField(),
-        )
-        # The grade before the current one: the line's second newest, where the latest inspection gave the newest.
-        annotations[f"{key}_previous_words"] = Case(
-            When(**{f"{key}_grade__isnull": False}, then=Subquery(in_line.values("words")[1:2])), default=Value("")
-        )
+        # The grade before the current one (none without a current grade), as grades.py finds it.
+        annotations[f"{key}_previous_words"] = grade_words(f"{key}_previous_grade")
         # History: the most recent grade given in the line, whichever inspection gave it.
-        annotations[f"{key}_last_words"] = Subquery(in_line.values("words")[:1])
+        annotations[f"{key}_last_words"] = grade_words(f"{key}_last_grade")
         annotations[f"{key}_last_safe_area"] = Subquery(in_line.values("safe_area")[:1])
         annotations[f"{key}_last_safe_precision"] = Subquery(in_line.values("safe_precision")[:1])
     return queryset.annotate(**annotations)
@@ -276,8 +275,7 @@ def _council_rows(queryset):
         "latest_inspection_safe_type",
         IsoDate("latest_inspection_date"),
         "latest_inspection_safe_precision",
-        # A former council is due nothing: no months are counted for it.
-        Case(When(is_current=True, then=months_since("latest_inspection_date", datetime.date.today())), default=None),
+        schedule.months_since_last_full_inspection_expression(datetime.date.today()),
         IsoDate("last_event_date"),
         "last_event_date_precision",
         "last_event_type",
@@ -322,7 +320,7 @@ COUNCIL_COLUMNS = (
     Column("latest_inspection_type", "Kind of that inspection", allowed=choices_allowed(EventType.choices)),
     Column("latest_inspection_date", "Its start date, or its publication date where the start is not recorded", "date (YYYY-MM-DD)"),
     precision_column("latest_inspection_date_precision", "latest_inspection_date"),
-    Column("months_since_latest_inspection", "Whole months from latest_inspection_date to the export date; empty for a former council", "integer"),
+    Column("months_since_latest_inspection", "Whole months from the last day of that inspection (its end date, else latest_inspection_date) to the export date, as the council's page counts them; empty for a former council", "integer"),
     Column("last_event_date", "Start of the most recent published inspection or visit of any kind", "date (YYYY-MM-DD)"),
     precision_column("last_event_date_precision", "last_event_date"),
     Column("last_event_type", "Kind of that inspection or visit", allowed=choices_allowed(EventType.choices)),
@@ -376,8 +374,8 @@ INSPECTION_COLUMNS = (
     Column("lead_inspector", "Lead inspector named in the report"),
     Column("overall_effectiveness", "Overall effectiveness grade, in Ofsted's words", allowed=GRADE_ALLOWED),
     Column("report_url", "Link to the report on Ofsted's site"),
-    Column("start_date_precision", DATE_PRECISION_MEANING.format(date="start_date"), allowed=PRECISION_ALLOWED),
-    Column("end_date_precision", DATE_PRECISION_MEANING.format(date="end_date"), allowed=PRECISION_ALLOWED),
+    precision_column("start_date_precision", "start_date"),
+    precision_column("end_date_precision", "end_date"),
     Column(
         "published_date_precision",
         DATE_PRECISION_MEANING.format(date="published_date") + "; publication dates are recorded to the day",
@@ -478,7 +476,7 @@ FINDING_COLUMNS = (
     Column("area", "Judgement area, where the report ties it to one", allowed=choices_allowed(Area.choices)),
     Column("text", "The statement, as the report words it"),
     Column("source", "Title of the document it comes from"),
-    Column("start_date_precision", DATE_PRECISION_MEANING.format(date="start_date"), allowed=PRECISION_ALLOWED),
+    precision_column("start_date_precision", "start_date"),
     Column(
         "said_by",
         "Whose words: Ofsted's finding, or a statement a news article reported (the source column names the "
@@ -531,7 +529,7 @@ KEY_FIGURE_COLUMNS = (
         allowed=choices_allowed(MissingCode.choices),
     ),
     Column("status_meaning", "The meaning of status, in the statisticians' words"),
-    Column("date_precision", DATE_PRECISION_MEANING.format(date="date"), allowed=PRECISION_ALLOWED),
+    precision_column("date_precision", "date"),
     Column(
         "also_reported_by",
         "Titles of the other documents that give the same figure, separated by “; ”; where their number "

@@ -19,7 +19,7 @@ from .filtering import DateRangeFilter, FilterSet, NullsLastOrderingFilter
 from . import grades
 from .frameworks import Area, EventType, Framework, Grade
 from .metrics import metric_choices
-from .models import Finding, Inspection, Judgement, KeyFigure
+from .models import Finding, Inspection, Judgement, KeyFigure, placed_on_expression
 
 
 NEAREST_COUNCILS = 3
@@ -326,9 +326,8 @@ class FindingFilterSet(FilterSet):
 
     def in_year(self, queryset, name, value):
         """The year an inspection started, or was published where its start is not known (as the chart counts)."""
-        return queryset.filter(
-            Q(inspection__start_date__year=value)
-            | Q(inspection__start_date__isnull=True, inspection__published_date__year=value)
+        return queryset.alias(inspection_placed_on=placed_on_expression("inspection__")).filter(
+            inspection_placed_on__year=value
         )
 
     def filter_said_by(self, queryset, name, value):

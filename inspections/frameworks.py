@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from .dates import format_date, iso
+
 
 class Framework(models.TextChoices):
     UNANNOUNCED_2009 = "unannounced_2009", "Unannounced inspection of contact, referral and assessment (2009-12)"
@@ -48,6 +50,24 @@ class Grade(models.TextChoices):
     REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
     ADEQUATE = "adequate", "Adequate"
     INADEQUATE = "inadequate", "Inadequate"
+
+
+# ILACS's "requires improvement to be good" is long for a table's cell.
+SHORT_GRADE_LABELS = {Grade.REQUIRES_IMPROVEMENT: "Requires improvement"}
+
+
+def grade_label(grade, short=False):
+    """A grade in Ofsted's words ("Requires improvement" for "requires improvement to be good" where short);
+    "" for no grade.
+
+    Anything else comes back as it was given: the database holds only grades, so only a message meets one
+    (an editor's entry, a word read from a report), and it should quote what was there, not blank it.
+    """
+    if not grade:
+        return ""
+    if grade not in Grade.values:
+        return str(grade)
+    return SHORT_GRADE_LABELS.get(grade, Grade(grade).label) if short else Grade(grade).label
 
 
 # Ofsted's shared 1-4 coding. "Adequate" (2009-12) and "requires improvement" (2013-) share 3 but are
@@ -313,8 +333,7 @@ def judgement_problem(framework, area, grade, date=None, event_type=None):
     rule = area_rule(framework, area)
     if grade not in rule.grades:
         allowed = ", ".join(f"“{Grade(g).label}”" for g in rule.grades)
-        grade_label = Grade(grade).label if grade in Grade.values else grade
-        return f"“{grade_label}” is not a grade under {Framework(framework).label}; use one of {allowed}."
+        return f"“{grade_label(grade)}” is not a grade under {Framework(framework).label}; use one of {allowed}."
     return None
 
 
@@ -341,9 +360,9 @@ def area_problem(framework, area, date=None, event_type=None):
         return f"{Area(area).label} is not judged under {framework_label} (it grades {allowed})."
     if not rule.applies_on(date):
         if rule.judged_from:
-            return f"{Area(area).label} is judged separately only in inspections from {rule.judged_from:%-d %B %Y}."
+            return f"{Area(area).label} is judged separately only in inspections from {format_date(rule.judged_from)}."
         ended = f": {rule.ended_by} gives no such judgement" if rule.ended_by else ""
-        return f"{Area(area).label} is not judged in inspections from {rule.judged_before:%-d %B %Y}{ended}."
+        return f"{Area(area).label} is not judged in inspections from {format_date(rule.judged_before)}{ended}."
     return None
 
 
@@ -381,8 +400,8 @@ def rules_for_browser():
                 "framework": str(rule.framework),
                 "area": str(rule.area),
                 "grades": [str(grade) for grade in rule.grades],
-                "judged_from": rule.judged_from.isoformat() if rule.judged_from else None,
-                "judged_before": rule.judged_before.isoformat() if rule.judged_before else None,
+                "judged_from": iso(rule.judged_from),
+                "judged_before": iso(rule.judged_before),
                 "too_early": area_problem(rule.framework, rule.area, rule.judged_from - day) if rule.judged_from else None,
                 "too_late": area_problem(rule.framework, rule.area, rule.judged_before) if rule.judged_before else None,
             }

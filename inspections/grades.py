@@ -56,7 +56,7 @@ from .frameworks import (
     judged_condition,
     not_judged_words,
 )
-from .models import Inspection, Judgement
+from .models import Inspection, Judgement, placed_on_expression
 
 
 class GradeChange(models.TextChoices):
@@ -177,11 +177,6 @@ def different_scale(previous_grade, grade):
 # -- Python: one council's inspections, already fetched with their judgements -------------------------
 
 
-def placed_on(inspection):
-    """The date that places a full inspection among the council's others (rule 1)."""
-    return inspection.start_date or inspection.published_date
-
-
 def counts(inspection):
     """Whether an event's judgements count (rule 1)."""
     return inspection.status == Inspection.Status.PUBLISHED and inspection.event_type in GRADED_EVENT_TYPES
@@ -193,8 +188,8 @@ def is_full_inspection(inspection):
 
 def full_inspections(inspections):
     """The council's counted full inspections, oldest first."""
-    placed = [i for i in inspections if is_full_inspection(i) and placed_on(i)]
-    return sorted(placed, key=lambda i: (placed_on(i), i.pk or 0))
+    placed = [i for i in inspections if is_full_inspection(i) and i.placed_on]
+    return sorted(placed, key=lambda i: (i.placed_on, i.pk or 0))
 
 
 def latest_full_inspection(inspections):
@@ -330,7 +325,7 @@ class LatestGrade:
     def status_words(self):
         """Why there is no current grade, in a reader's words; "" when there is one or no full inspection."""
         latest = self.latest_inspection
-        return status_words(self.status, latest and latest.framework, latest and placed_on(latest), self.line)
+        return status_words(self.status, latest and latest.framework, latest and latest.placed_on, self.line)
 
 
 def status_words(status, framework, date, line):
@@ -349,7 +344,7 @@ def line_status(latest, given, line):
         return None
     if given:
         return LatestStatus.GIVEN
-    if not_judged_words(latest.framework, line.areas, placed_on(latest)):
+    if not_judged_words(latest.framework, line.areas, latest.placed_on):
         return LatestStatus.NOT_GIVEN
     return LatestStatus.NOT_RECORDED
 
@@ -501,9 +496,10 @@ def full_inspections_of(council_ref="pk"):
         Inspection.objects.filter(
             council_id=OuterRef(council_ref), status=Inspection.Status.PUBLISHED, event_type__in=FULL_INSPECTION_TYPES
         )
-        .annotate(placed_on=Coalesce("start_date", "published_date"))
-        .filter(placed_on__isnull=False)
-        .order_by("-placed_on", "-pk")
+        # Named apart from Inspection.placed_on, which an instance could not be given.
+        .annotate(placed_date=placed_on_expression())
+        .filter(placed_date__isnull=False)
+        .order_by("-placed_date", "-pk")
     )
 
 
@@ -524,7 +520,7 @@ def with_latest_inspection(councils):
     full = full_inspections_of("pk")
     return councils.annotate(
         latest_inspection_id=Subquery(full.values("pk")[:1]),
-        latest_inspection_date=Subquery(full.values("placed_on")[:1]),
+        latest_inspection_date=Subquery(full.values("placed_date")[:1]),
         latest_inspection_date_precision=Subquery(full.values("date_precision")[:1]),
         latest_inspection_type=Subquery(full.values("event_type")[:1]),
         latest_inspection_framework=Subquery(full.values("framework")[:1]),

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from councils.models import Council
 
+from .dates import DatePrecision, format_date, iso
 from .frameworks import (
     FULL_INSPECTION_TYPES,
     GRADE_SCORES,
@@ -24,23 +25,6 @@ from .frameworks import (
     valid_judgement_condition,
 )
 from .metrics import metric_choices, unit_choices
-
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
-
-
-def format_date(date, precision):
-    """A date as precisely as the source gave it: '26 January 2010', 'July 2012' or '2012'."""
-    if date is None:
-        return ""
-    if precision == DatePrecision.YEAR:
-        return f"{date:%Y}"
-    if precision == DatePrecision.MONTH:
-        return f"{date:%B %Y}"
-    return f"{date.day} {date:%B %Y}"
 
 
 class Origin(models.TextChoices):
@@ -141,6 +125,16 @@ class Source(models.Model):
         return ", ".join(part for part in parts if part)
 
 
+def placed_on_expression(prefix=""):
+    """The SQL of Inspection.placed_on, for the inspection at `prefix` ("inspection__" from a finding)."""
+    return Coalesce(f"{prefix}start_date", f"{prefix}published_date")
+
+
+def last_day_expression(prefix=""):
+    """The SQL of Inspection.last_day, for the inspection at `prefix`."""
+    return Coalesce(f"{prefix}end_date", placed_on_expression(prefix))
+
+
 class InspectionQuerySet(models.QuerySet):
     def get_by_natural_key(self, council_slug, event_type, start_date, visit_number=None):
         return self.get(
@@ -172,7 +166,7 @@ class InspectionQuerySet(models.QuerySet):
 
     def newest_first(self):
         """Latest first: by start date, or publication date where the start is not recorded."""
-        return self.order_by(Coalesce("start_date", "published_date").desc(nulls_last=True), "-pk")
+        return self.order_by(placed_on_expression().desc(nulls_last=True), "-pk")
 
     def count_by_year_and_type(self):
         """Rows of year, event_type and n, counted in the database.
@@ -181,7 +175,7 @@ class InspectionQuerySet(models.QuerySet):
         events with neither are left out.
         """
         return (
-            self.annotate(year=ExtractYear(Coalesce("start_date", "published_date")))
+            self.annotate(year=ExtractYear(placed_on_expression()))
             .exclude(year=None)
             .values("year", "event_type")
             .annotate(n=Count("pk"))
@@ -199,7 +193,7 @@ class InspectionQuerySet(models.QuerySet):
         linked = Source.objects.filter(inspections=models.OuterRef("pk"))
         return (
             self.annotate(
-                year=ExtractYear(Coalesce("start_date", "published_date")),
+                year=ExtractYear(placed_on_expression()),
                 has_grades=models.Exists(Judgement.objects.filter(inspection=models.OuterRef("pk"))),
                 has_findings=models.Exists(Finding.objects.filter(inspection=models.OuterRef("pk"))),
                 from_statistics=models.Exists(linked.filter(kind=Source.Kind.OFSTED_STATISTICS)),
@@ -314,9 +308,9 @@ class Inspection(models.Model):
         indexes = [
             models.Index(fields=["start_date"]),
             models.Index(fields=["status", "council", "start_date"]),
-            # A council's events by the date that places them, newest first: the latest and previous
-            # full inspections of Council.objects.with_latest_grades() read one or two entries each.
-            models.Index(F("council"), Coalesce("start_date", "published_date"), F("id"), name="inspection_council_event"),
+            # A council's events by the date that places them, newest first: the latest full inspection
+            # that grades.with_latest_inspection() looks for reads one entry of it.
+            models.Index(F("council"), placed_on_expression(), F("id"), name="inspection_council_event"),
             # A council's published events before a date, newest first (the judgements export's previous grade).
             models.Index(fields=["council", "status", "start_date", "id"], name="inspection_council_start"),
         ]
@@ -328,7 +322,7 @@ class Inspection(models.Model):
         return (
             self.council.slug,
             self.event_type,
-            self.start_date.isoformat() if self.start_date else None,
+            iso(self.start_date),
             self.visit_number,
         )
 
@@ -338,10 +332,21 @@ class Inspection(models.Model):
         return reverse("inspection-detail", args=[self.pk])
 
     @property
+    def placed_on(self):
+        """The date that places the event in time: its start date, else the date its report was published."""
+        return self.start_date or self.published_date
+
+    @property
+    def last_day(self):
+        """The last day of fieldwork where known, else the date that places the event: until then a council
+        is being inspected."""
+        return self.end_date or self.placed_on
+
+    @property
     def dates_display(self):
         if self.start_date is None:
             bounds = "; ".join(
-                f"{word} {date.day} {date:%B %Y}"
+                f"{word} {format_date(date)}"
                 for word, date in (("after", self.not_before), ("before", self.not_after))
                 if date
             )
@@ -558,7 +563,7 @@ class FindingQuerySet(models.QuerySet):
     @staticmethod
     def inspection_date():
         """The date that places a finding: its inspection's start, else its publication (None for neither)."""
-        return Coalesce("inspection__start_date", "inspection__published_date")
+        return placed_on_expression("inspection__")
 
     def newest_first(self):
         """Newest inspection first (by start, else publication; undated last), then council, report order."""
@@ -679,7 +684,7 @@ class Finding(models.Model):
         """Where the finding stands in FindingQuerySet.newest_first() order (for FindingQuerySet.after)."""
         inspection = self.inspection
         return (
-            inspection.start_date or inspection.published_date,
+            inspection.placed_on,
             inspection.council.name,
             self.inspection_id,
             self.kind,

@@ -1,7 +1,8 @@
 """Rules about a council's sequence of events: their order in time and what is due next.
 
 Plain functions over lists of Inspection objects (with their judgements prefetched), so that a page
-that has already fetched a council's inspections can apply them without another query. What counts
+that has already fetched a council's inspections can apply them without another query; the months since
+the last full inspection also in SQL, for lists of councils (held equal by test_grades_agree.py). What counts
 as the latest full inspection and its grades is grades.py's to say.
 """
 
@@ -9,13 +10,14 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Case, IntegerField, Subquery, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import GreaterThan
+
 from . import grades
 from .frameworks import ILACS_NO_OVERALL_FROM, Area, EventType, Grade
-
-
-def event_date(inspection):
-    """The date that places an event in time: its start date, else the date its report was published."""
-    return inspection.start_date or inspection.published_date
+from .dates import format_date
+from .models import last_day_expression
 
 
 def timeline_key(inspection):
@@ -26,8 +28,8 @@ def timeline_key(inspection):
     date it is known to precede (`not_after`), so that it sits between the events the sources put
     around it and never after the newest event.
     """
-    if event_date(inspection):
-        return (event_date(inspection), 0)
+    if inspection.placed_on:
+        return (inspection.placed_on, 0)
     if inspection.not_before:
         return (inspection.not_before, 1)
     if inspection.not_after:
@@ -71,26 +73,39 @@ def timeline_order(inspections):
     return ordered + left
 
 
-def last_day(inspection):
-    """The last day of fieldwork where known, else the start, else the publication date."""
-    return inspection.end_date or inspection.start_date or inspection.published_date
-
-
 def months_between(start, end):
     """Whole months from one date to a later one (0 if end is before start)."""
     months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
     return max(months, 0)
 
 
+def months_between_expression(start, end):
+    """months_between() in SQL, from the date expression `start` to the date `end`."""
+    months = (
+        Value(end.year * 12 + end.month)
+        - (ExtractYear(start) * 12 + ExtractMonth(start))
+        - Case(When(GreaterThan(ExtractDay(start), end.day), then=Value(1)), default=Value(0))
+    )
+    return Case(When(GreaterThan(start, Value(end)), then=Value(0)), default=months, output_field=IntegerField())
+
+
 def months_since_last_full_inspection(inspections, today=None, council=None):
-    """Whole months since the council's last full inspection; None for a council that no longer
-    exists, which Ofsted no longer inspects, so that the count would measure nothing."""
+    """Whole months since the council's last full inspection ended (Inspection.last_day: a council is being
+    inspected until the inspection's last day); None for a council that no longer exists, which Ofsted no
+    longer inspects, so that the count would measure nothing."""
     if council is not None and not council.is_current:
         return None
     last = grades.latest_full_inspection(inspections)
     if last is None:
         return None
-    return months_between(last_day(last), today or datetime.date.today())
+    return months_between(last.last_day, today or datetime.date.today())
+
+
+def months_since_last_full_inspection_expression(today):
+    """months_since_last_full_inspection() in SQL, for each council of a queryset."""
+    # Counted inside the subquery, so that the council's row reads the latest full inspection once.
+    months = grades.full_inspections_of("pk").annotate(months=months_between_expression(last_day_expression(), today))
+    return Case(When(is_current=True, then=Subquery(months.values("months")[:1])), default=None, output_field=IntegerField())
 
 
 def judgement_grade(inspection, area):
@@ -156,7 +171,7 @@ def replaced_council(council):
     """Nothing is due for a former council: Ofsted inspects the councils that took over its services."""
     successors = [successor.name for successor in council.successors.all()]
     taken_over = f" by {' and '.join(successors)}" if successors else ""
-    when = f" on {council.replaced_on.day} {council.replaced_on:%B %Y}" if council.replaced_on else ""
+    when = f" on {format_date(council.replaced_on)}" if council.replaced_on else ""
     return NextInspection(
         None,
         f"{council.name} was replaced{taken_over}{when}. Ofsted inspects the councils that replaced it, "
@@ -185,8 +200,8 @@ def next_inspection_due(inspections, today=None, council=None):
             based_on=last,
         )
     overall = judgement_grade(last, Area.OVERALL_EFFECTIVENESS) or judgement_grade(last, Area.SAFEGUARDING_OVERALL)
-    later = [i for i in inspections if event_date(i) and event_date(i) > event_date(last)]
-    anniversary = add_years(last_day(last), ILACS_CYCLE_YEARS)
+    later = [i for i in inspections if i.placed_on and i.placed_on > last.placed_on]
+    anniversary = add_years(last.last_day, ILACS_CYCLE_YEARS)
     start, end = add_months(anniversary, -ILACS_WINDOW_MONTHS), add_months(anniversary, ILACS_WINDOW_MONTHS)
     focused_since = any(i.event_type == EventType.FOCUSED_VISIT for i in later)
     window = {

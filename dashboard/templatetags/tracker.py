@@ -5,7 +5,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from dashboard.charts import GradeCell, LinkCell
-from inspections.frameworks import EventType, Grade, framework_words
+from inspections.frameworks import EventType, Grade, framework_words, grade_label
 from inspections.grades import GradeChange
 
 register = template.Library()
@@ -25,9 +25,6 @@ CHANGE_TAG_MODIFIERS = {
 }
 
 
-SHORT_LABELS = {Grade.REQUIRES_IMPROVEMENT: "Requires improvement"}
-
-
 @register.simple_tag
 def grade_tag(grade, default="Not graded", short=False):
     """<strong class="govuk-tag ...">Good</strong>; the default words (untagged) when there is no grade.
@@ -36,9 +33,7 @@ def grade_tag(grade, default="Not graded", short=False):
     """
     if not grade:
         return format_html('<span class="app-no-grade">{}</span>', default)
-    label = Grade(grade).label if grade in Grade.values else str(grade)
-    if short:
-        label = SHORT_LABELS.get(grade, label)
+    label = grade_label(grade, short)
     return format_html(
         '<strong class="govuk-tag app-grade {}{}">{}</strong>',
         GRADE_TAG_MODIFIERS.get(grade, ""),
@@ -59,12 +54,8 @@ def change_tag(change, default="", short=False):
     )
 
 
-@register.filter
-def grade_label(grade, short=False):
-    """A grade in words; grade_label:"short" gives "Requires improvement" for the long ILACS wording."""
-    if grade not in Grade.values:
-        return ""
-    return SHORT_LABELS.get(grade, Grade(grade).label) if short else Grade(grade).label
+# grade_label:"short" gives "Requires improvement" for the long ILACS wording.
+register.filter("grade_label", grade_label)
 
 
 @register.filter

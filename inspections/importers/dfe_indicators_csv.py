@@ -28,11 +28,12 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from councils.lookup import CouncilIndex
+from importing.files import ImportFileError, ImportSummary, Progress, one_line, read_csv_table
 
 from .. import national_cache
+from ..dates import DatePrecision
 from ..metrics import METRICS, metric_unit
-from ..models import DatePrecision, KeyFigure, MissingCode, Origin, Source
-from importing.files import ImportFileError, ImportSummary, Progress, one_line, read_csv_table
+from ..models import KeyFigure, MissingCode, Origin, Source
 from .provenance import edited_by_hand, source_for_file
 
 CHANGE_REASON = "import_indicators"

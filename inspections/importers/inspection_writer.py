@@ -21,7 +21,8 @@ from simple_history.utils import bulk_create_with_history
 from councils.models import Council
 
 from .. import national_cache
-from ..frameworks import FULL_INSPECTION_TYPES, GRADED_EVENT_TYPES, Area, EventType, Grade, judgement_problem
+from ..frameworks import FULL_INSPECTION_TYPES, GRADED_EVENT_TYPES, Area, EventType, Grade, grade_label, judgement_problem
+from ..dates import format_date
 from ..models import Disagreement, Inspection, Judgement, Origin, Source
 from .ofsted_wording import area_for_role
 from .provenance import IMPORT_CHANGE_REASON, edited_by_hand
@@ -108,11 +109,11 @@ SOURCE_RANKS = {Source.Kind.OFSTED_STATISTICS: 3, Source.Kind.OFSTED_REPORT: 2}
 def shown_value(name, value):
     """A value as the pages show it, for a disagreement: dates in words, grades and types by their labels."""
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%B %Y}"
+        return format_date(value)
     if name == "event_type" and value in EventType.values:
         return EventType(value).label
-    if name in Area.values and value in Grade.values:
-        return Grade(value).label
+    if name in Area.values:
+        return grade_label(value)
     return str(value)
 
 

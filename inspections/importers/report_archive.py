@@ -8,7 +8,6 @@ same PDFs always give the same bytes. The file is written whole or not at all.
 """
 
 import csv
-import datetime
 import hashlib
 import json
 import multiprocessing
@@ -21,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..dates import iso
 from .report_pdf import ReportError, parse_report
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "data" / "ofsted"
@@ -156,10 +156,6 @@ def report_fields(report):
         ],
         "warnings": list(report.warnings),
     }
-
-
-def iso(date):
-    return date.isoformat() if isinstance(date, datetime.date) else None
 
 
 class _Timeout(Exception):

@@ -22,7 +22,8 @@ from django.utils.text import slugify
 from councils.lookup import CouncilIndex
 from councils.models import Council
 from inspections.frameworks import GRADED_EVENT_TYPES, Area, EventType, Framework, Grade
-from inspections.models import DatePrecision, Finding, Inspection, Judgement, Origin, Source, format_date
+from inspections.dates import DatePrecision, format_date
+from inspections.models import Finding, Inspection, Judgement, Origin, Source
 
 from importing.files import ImportFileError
 from .ilacs_history_csv import history_records
@@ -365,7 +366,7 @@ def compare(key, name, in_database, in_report, missing=""):
 
 def shown(value):
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%B %Y}"
+        return format_date(value)
     return re.sub(r"\s+", " ", str(value if value is not None else "")).strip()
 
 

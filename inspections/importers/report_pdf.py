@@ -16,7 +16,8 @@ from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
 
-from inspections.frameworks import Area, EventType, Framework, Grade
+from inspections.dates import format_date, iso
+from inspections.frameworks import Area, EventType, Framework, Grade, grade_label
 
 MAX_PAGES = 200  # the most pages a report may have, unless settings.REPORT_UPLOAD_MAX_PAGES says otherwise
 
@@ -112,10 +113,6 @@ class ParsedReport:
             raise ValueError(f"not a report reading: {error}") from None
 
 
-def iso(date):
-    return date.isoformat() if date else None
-
-
 def parse_report(source):
     """Read a report from a path, bytes or a file-like object."""
     pages = read_pages(source)
@@ -126,7 +123,7 @@ def parse_report(source):
     visits = inspection_visits(lines)
     start_date, end_date = visits[0][0], visits[-1][1]
     if start_date == end_date:
-        warnings.append(f"The report prints one inspection date ({start_date:%-d %B %Y}), not a range.")
+        warnings.append(f"The report prints one inspection date ({format_date(start_date)}), not a range.")
     if len(visits) > 1:
         warnings.append("The inspection was split into visits: " + "; ".join(f"{a} to {b}" for a, b in visits) + ".")
     judgements, not_judged = read_judgements(framework, kind, lines)
@@ -787,10 +784,6 @@ def not_judged(table):
 def unreadable_judgements(table):
     read = ", ".join(f"{Area(area).label}: {grade_label(grade)}" for area, grade in table) or "none"
     return ReportError(f"The report's judgement table cannot be read (read {read}).")
-
-
-def grade_label(grade):
-    return Grade(grade).label if grade in Grade.values else grade.capitalize()
 
 
 def is_table_line(line):

@@ -13,6 +13,7 @@ from inspections.schedule import (
     add_months,
     months_between,
     months_since_last_full_inspection,
+    months_since_last_full_inspection_expression,
     next_inspection_due,
     timeline_order,
 )
@@ -35,6 +36,39 @@ def test_months_between_and_add_months():
     assert months_between(D(2024, 11, 15), D(2020, 1, 1)) == 0
     assert add_months(D(2024, 8, 31), 6) == D(2025, 2, 28)
     assert add_months(D(2024, 3, 31), -6) == D(2023, 9, 30)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "today, months",
+    [
+        (D(2024, 11, 10), 0),  # still being inspected
+        (D(2024, 12, 14), 0),
+        (D(2024, 12, 15), 1),
+        (D(2026, 11, 14), 23),  # 24 from the start: the count runs from the last day
+        (D(2026, 11, 15), 24),
+    ],
+)
+def test_months_since_the_last_full_inspection_are_the_same_in_python_and_sql(today, months):
+    """The council page counts in Python, councils.csv in SQL: from the last day (end, else start, else
+    publication date) of the latest full inspection, none for a former council."""
+    ended = CouncilFactory()
+    inspection(ended, EventType.STANDARD_INSPECTION, Framework.ILACS, D(2024, 11, 4), D(2024, 11, 15))
+    published_only = CouncilFactory()
+    inspection(published_only, EventType.FULL_INSPECTION, Framework.SIF, None, None, D(2024, 11, 15))
+    former = CouncilFactory(is_current=False)
+    inspection(former, EventType.STANDARD_INSPECTION, Framework.ILACS, D(2024, 11, 4), D(2024, 11, 15))
+    expected = {ended.pk: months, published_only.pk: months, former.pk: None}
+    in_sql = dict(
+        Council.objects.filter(pk__in=expected)
+        .annotate(months=months_since_last_full_inspection_expression(today))
+        .values_list("pk", "months")
+    )
+    in_python = {
+        council.pk: months_since_last_full_inspection(list(council.inspections.all()), today, council)
+        for council in Council.objects.filter(pk__in=expected)
+    }
+    assert in_python == in_sql == expected
 
 
 @pytest.mark.django_db

@@ -1,14 +1,16 @@
 """One truth for grades: for every council of the shipped data, the council page, the council list,
-councils.csv and judgements.csv give the same latest grade, previous grade and change (grades.py)."""
+councils.csv, the API and judgements.csv give the same latest grade, status, previous grade and change
+(grades.py), and the same months since the last full inspection (schedule.py)."""
 
 import csv
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from councils.models import Council
-from inspections import grades
+from inspections import grades, schedule
 from inspections.frameworks import Area, Grade
 from dashboard.charts import GradeCell
 from inspections.filtersets import CouncilFilterSet
@@ -60,8 +62,11 @@ def api_rows(client, url):
 
 def test_pages_list_exports_and_api_agree_on_every_council(client, shipped):
     """For every council, current or former: its page, its list row, councils.csv and the API give as
-    current grades exactly the grades its latest full inspection gave, each with the same change; and
-    judgements.csv gives each judgement's previous grade and change as the pages do."""
+    current grades exactly the grades its latest full inspection gave, each with the same status, previous
+    grade and change; its page and councils.csv count the same months since that inspection's last day, of
+    which the list and the API name the same inspection; and judgements.csv gives each judgement's previous
+    grade and change as the pages do."""
+    today = timezone.localdate()
     councils = list(Council.objects.order_by("name"))
     assert len(councils) > 150
     council_rows = {row["council_slug"]: row for row in read_csv(client, "/export/councils.csv?status=all")}
@@ -72,7 +77,7 @@ def test_pages_list_exports_and_api_agree_on_every_council(client, shipped):
     api = api_rows(client, "/api/councils/?status=all&page_size=200")
     assert set(listed) == set(api) == set(council_rows) == {council.slug for council in councils}
 
-    compared = {"lines": 0, "judgements": 0, "not_given": 0, "cross_area": 0, "history": 0}
+    compared = {"lines": 0, "judgements": 0, "not_given": 0, "cross_area": 0, "history": 0, "months": 0, "ended_later": 0}
     for council in councils:
         response = client.get(council.get_absolute_url())
         assert response.status_code == 200
@@ -82,8 +87,19 @@ def test_pages_list_exports_and_api_agree_on_every_council(client, shipped):
         judged_at_latest = {j.area: j for j in latest.judgements.all()} if latest else {}
         expected = grades.latest_grades(inspections, grades.COUNCIL_LINES)
         row = council_rows[council.slug]
-        cells = listed[council.slug][1]
+        list_council, cells = listed[council.slug]
         api_lines = {line["line"]: line for line in api[council.slug]["latest_grades"]}
+        # Months since the last full inspection, counted from its last day (a council is being inspected
+        # until then), and none for a former council: on the page and in councils.csv. The list and the API
+        # give no count, but name the inspection it counts from.
+        months = schedule.months_between(latest.last_day, today) if latest and council.is_current else None
+        assert response.context["months_since_last_full"] == months, council
+        assert row["months_since_latest_inspection"] == ("" if months is None else str(months)), council
+        latest_id = latest.pk if latest else None
+        assert (list_council.latest_inspection_id, api[council.slug]["latest_inspection_id"]) == (latest_id, latest_id)
+        assert row["latest_inspection_id"] == str(latest_id or ""), council
+        compared["months"] += months is not None
+        compared["ended_later"] += months is not None and latest.last_day != latest.placed_on
         for entry in expected:
             key, current = entry.line.key, entry.current
             in_line = [judgement for area, judgement in judged_at_latest.items() if area in entry.line.areas]
@@ -94,7 +110,8 @@ def test_pages_list_exports_and_api_agree_on_every_council(client, shipped):
             # The council page (which shows the lines with a grade given at some time).
             if entry.last_given:
                 shown = on_page[key]
-                assert (shown.status, shown.grade, shown.change) == (entry.status, entry.grade, entry.change), (council, key)
+                assert (shown.status, shown.grade, shown.change, shown.previous_grade) == (
+                    entry.status, entry.grade, entry.change, previous), (council, key)  # fmt: skip
             # The council list.
             cell = cells[key] if key in cells else None
             if cell is not None:
@@ -123,9 +140,11 @@ def test_pages_list_exports_and_api_agree_on_every_council(client, shipped):
             assert csv_row["change"] == judgement_step.change, judgement
             compared["judgements"] += 1
             compared["cross_area"] += judgement_step.compared_with_other_area
-    # The walk covered what it is for: lines not given, grades that are history, areas across frameworks.
+    # The walk covered what it is for: lines not given, grades that are history, areas across frameworks,
+    # months counted for councils whose latest full inspection ended after the day it started.
     assert compared["lines"] > 1000 and compared["judgements"] > 1000
     assert compared["not_given"] > 300 and compared["history"] > 300 and compared["cross_area"] > 0
+    assert compared["months"] > 140 and compared["ended_later"] > 100
 
 
 # What each column of a council's grade table may hold, stated here apart from grades.LINES: the column's
