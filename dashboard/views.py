@@ -1,13 +1,11 @@
 """The public pages. Views fetch with a fixed number of queries, apply the rules the models carry, and
 hand plain data and Chart objects to templates. See tests/dashboard/test_query_counts.py."""
 
-import datetime
 import hashlib
 from collections import Counter, OrderedDict
 from pathlib import Path
 
-from django.core import signing
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, Min, OuterRef, Prefetch, Value
 from django.conf import settings
@@ -20,7 +18,7 @@ from django.utils import timezone
 from councils.boundaries import shipped_boundaries, with_boundary_code
 from councils.lookup import CouncilIndex
 from councils.models import Council
-from inspections import grades, national_cache, schedule
+from inspections import grades, keyset, national_cache, schedule
 from inspections.filtering import errors_as_list
 from inspections.filtersets import CouncilFilterSet, FindingFilterSet
 from inspections.frameworks import (
@@ -49,8 +47,7 @@ FINDINGS_PER_PAGE = 50
 # beyond, matches are common enough that walking the findings in the page's order finds a page of them soon.
 # Measured on PostgreSQL at scale 10 (bench/scale.py): a word matching nothing took 12 s walking, 0.1 s first.
 FEW_FINDINGS = 20_000
-PAGING = ("page", "sort", "after")  # parameters that choose a page of a search, not what it searches for
-POSITION_SALT = "dashboard.findings.after"
+PAGING = ("page", "sort", keyset.PARAMETER)  # parameters that choose a page of a search, not what it searches for
 DAMAGED_PAGE_LINK = "This link to a page of findings is damaged: go back to the first page of your search."
 COUNCILS_PER_PAGE = 100  # England's 153 councils on two pages
 
@@ -538,8 +535,7 @@ def finding_search(request):
     }
     if status == 200:
         findings = filterset.qs
-        newest_first = not (filterset.form.is_bound and filterset.form.cleaned_data.get("sort"))
-        if newest_first:
+        if not (filterset.form.is_bound and filterset.form.cleaned_data.get("sort")):
             findings = findings.newest_first()
         # The counts per year (the chart) add up to the total, so no separate COUNT(*) over every finding;
         # they are worked out once per search and data version, whichever page is asked for.
@@ -551,18 +547,12 @@ def finding_search(request):
         total = sum(row["findings"] for row in per_year)
         if total <= FEW_FINDINGS:
             findings = findings.matches_first(total)
-        paginator = CountedPaginator(findings, FINDINGS_PER_PAGE, total)
-        after = request.GET.get("after") if newest_first else None
-        if after:
-            # "Next" from the page before: the page starts after that page's last finding.
-            position = read_position(after)
-            if position is None:
-                context["errors"] = [("after", DAMAGED_PAGE_LINK)]
-                return render(request, "dashboard/finding_search.html", context, status=400)
-            number = paginator.get_page(request.GET.get("page")).number
-            page = Page(list(findings.after(position)[:FINDINGS_PER_PAGE]), number, paginator)
-        else:
-            page = paginator.get_page(request.GET.get("page"))
+        paginator = keyset.KeysetPaginator(findings, FINDINGS_PER_PAGE, total, list_name="finding-search")
+        try:
+            page = paginator.page_from(request.GET.get("page"), request.GET.get(keyset.PARAMETER))
+        except keyset.CursorError:
+            context["errors"] = [(keyset.PARAMETER, DAMAGED_PAGE_LINK)]
+            return render(request, "dashboard/finding_search.html", context, status=400)
         noun = "statements reported in the press" if press else "findings"
         description = f"{noun} matching your search" if context["filtered"] else f"published {noun}"
         context.update(
@@ -570,38 +560,14 @@ def finding_search(request):
             total=total,
             chart=charts.findings_per_year_chart(per_year, description=description),
             page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            next_after=position_token(page[-1]) if newest_first and page.has_next() and len(page) else "",
         )
     return render(request, "dashboard/finding_search.html", context, status=status)
-
-
-class CountedPaginator(Paginator):
-    """A paginator told how many rows there are, so that it runs no COUNT(*) of its own."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.count = count
 
 
 def search_key(request):
     """The search a request asks for, whatever page and order: its parameters, sorted, as a digest."""
     search = sorted((key, value) for key, values in request.GET.lists() if key not in PAGING for value in values)
     return hashlib.sha256(repr(search).encode()).hexdigest()
-
-
-def position_token(finding):
-    """A finding's place in the search's order, for the address of the page after it (signed: we only read our own)."""
-    date, *rest = finding.position
-    return signing.dumps([date.isoformat() if date else None, *rest], salt=POSITION_SALT, compress=True)
-
-
-def read_position(token):
-    """The position a token holds, or None when it is not one of ours."""
-    try:
-        date, council_name, inspection_id, kind, order = signing.loads(token, salt=POSITION_SALT)
-        return (datetime.date.fromisoformat(date) if date else None, council_name, int(inspection_id), kind, int(order))
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
 
 
 # -- Shipped source documents ------------------------------------------------------------------------

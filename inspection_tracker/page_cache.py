@@ -32,7 +32,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from inspections import national_cache
+from inspections import keyset, national_cache
 
 from .health import DATABASE_ERRORS
 from .middleware import accepts_gzip, database_unavailable
@@ -40,7 +40,8 @@ from .public_pages import is_public_page
 from .throttling import refused_page
 
 # Lists are stored for their first pages only: readers rarely go further, and the cache would otherwise fill
-# with the deep pages of every search. A later page of an API list (a `cursor`) is never stored.
+# with the deep pages of every search. A page reached by a cursor ("Next" on the findings search, any later page
+# of an API list) is never stored: its address names a row, one of as many as the list has.
 FIRST_PAGES_STORED = 3
 
 # Headers of the view's response that belong to the page; the middleware above adds the site's own
@@ -176,7 +177,7 @@ def normalised_address(request):
 
 
 def stored_page_number(request):
-    if "cursor" in request.GET:
+    if keyset.PARAMETER in request.GET:
         return False
     page = request.GET.get("page", "1")
     return page.isascii() and page.isdigit() and 1 <= int(page) <= FIRST_PAGES_STORED

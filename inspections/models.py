@@ -575,28 +575,6 @@ class FindingQuerySet(models.QuerySet):
             "order",
         )
 
-    def after(self, position):
-        """The findings that come after `position` (Finding.position of one) in newest_first() order.
-
-        A page that follows another starts here rather than counting past every finding before it (an
-        OFFSET walks them all: a second at scale 10 far into the search). The date bound is stated on its own
-        as well, so that PostgreSQL starts its walk of the newest-first index at that date.
-        """
-        date, council_name, inspection_id, kind, order = position
-        later_in_same_date = (
-            Q(inspection__council__name__gt=council_name)
-            | Q(inspection__council__name=council_name, inspection_id__gt=inspection_id)
-            | Q(inspection__council__name=council_name, inspection_id=inspection_id, kind__gt=kind)
-            | Q(inspection__council__name=council_name, inspection_id=inspection_id, kind=kind, order__gt=order)
-        )
-        findings = self.alias(sort_date=self.inspection_date())
-        if date is None:  # undated inspections come last
-            return findings.filter(Q(sort_date__isnull=True) & later_in_same_date)
-        return findings.filter(
-            Q(sort_date__lte=date) | Q(sort_date__isnull=True),
-            Q(sort_date__lt=date) | Q(sort_date__isnull=True) | (Q(sort_date=date) & later_in_same_date),
-        )
-
     def matches_first(self, count):
         """The same findings, for a filter known to match `count` of them: worked out before they are ordered.
 
@@ -678,18 +656,6 @@ class Finding(models.Model):
 
     history = HistoricalRecords()
     objects = FindingManager()
-
-    @property
-    def position(self):
-        """Where the finding stands in FindingQuerySet.newest_first() order (for FindingQuerySet.after)."""
-        inspection = self.inspection
-        return (
-            inspection.placed_on,
-            inspection.council.name,
-            self.inspection_id,
-            self.kind,
-            self.order,
-        )
 
     class Meta:
         ordering = ["inspection", "kind", "order"]

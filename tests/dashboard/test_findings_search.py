@@ -1,5 +1,7 @@
 """Findings search: text search (full text on PostgreSQL, a plain match elsewhere), filters, counts per year."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -129,7 +131,8 @@ def next_link(html):
     return html_module.unescape(match[1]).split("#")[0] if match else None
 
 
-def test_next_pages_start_after_the_last_finding_and_list_every_finding_once(client, history):
+@pytest.mark.parametrize("sort", ["", "date", "-date", "council", "-council"])
+def test_next_pages_start_after_the_last_finding_and_list_every_finding_once(client, history, sort):
     from tests.factories import CouncilFactory
 
     same_day = history.short.start_date
@@ -138,8 +141,9 @@ def test_next_pages_start_after_the_last_finding_and_list_every_finding_once(cli
     for inspection in (history.short, other, undated, history.sif):
         for order in range(2, 42):
             FindingFactory(inspection=inspection, kind=Finding.Kind.STRENGTH, order=order, text=f"Strength {order}")
-    expected = [f.pk for f in Finding.objects.published().exclude(kind=Finding.Kind.PRESS_REPORT).newest_first()]
-    seen, url, pages = [], reverse("finding-search"), 0
+    findings = Finding.objects.published().exclude(kind=Finding.Kind.PRESS_REPORT)
+    expected = [f.pk for f in (FindingFilterSet({"sort": sort}, queryset=findings).qs if sort else findings.newest_first())]
+    seen, url, pages = [], reverse("finding-search") + (f"?sort={sort}" if sort else ""), 0
     while url:
         response = client.get(url)
         assert response.status_code == 200
@@ -147,22 +151,41 @@ def test_next_pages_start_after_the_last_finding_and_list_every_finding_once(cli
         pages += 1
         url = next_link(response.content.decode())
         if url:
-            assert "after=" in url
+            assert "cursor=" in url
             url = reverse("finding-search") + url
     assert seen == expected
     assert pages == response.context["page"].number == -(-len(expected) // 50)
+    # Counted to by its number, the last page holds the same findings.
+    numbered = client.get(reverse("finding-search"), {"sort": sort, "page": pages})
+    assert [f.pk for f in numbered.context["page"].object_list] == [f.pk for f in response.context["page"].object_list]
 
 
-def test_a_damaged_link_to_a_next_page_is_a_400_page_that_leads_back_to_the_first(client, history):
-    response = client.get(reverse("finding-search"), {"q": "caseload", "page": "2", "after": "not-one-of-ours"})
+@pytest.mark.parametrize("cursor", ["not-one-of-ours", "cursor-of-another-order"])
+def test_a_damaged_link_to_a_next_page_is_a_400_page_that_leads_back_to_the_first(client, history, cursor):
+    for order in range(2, 62):
+        FindingFactory(inspection=history.short, kind=Finding.Kind.STRENGTH, order=order, text=f"Caseload {order}")
+    if cursor == "cursor-of-another-order":
+        cursor = parse_qs(next_link(search(client, q="caseload", sort="council").content.decode())[1:])["cursor"][0]
+    response = client.get(reverse("finding-search"), {"q": "caseload", "page": "2", "cursor": cursor})
     assert response.status_code == 400
     html = response.content.decode()
     assert "This link to a page of findings is damaged" in html
     assert 'href="?q=caseload">' in html
 
 
-def test_a_sorted_search_pages_by_number(client, history):
+def test_an_api_cursor_is_no_link_to_a_page_of_findings(client, history):
     for order in range(2, 62):
         FindingFactory(inspection=history.short, kind=Finding.Kind.STRENGTH, order=order, text=f"Strength {order}")
+    api_next = client.get("/api/findings/", {"kind": "strength", "sort": "council", "page_size": 50}).json()["next"]
+    cursor = parse_qs(urlsplit(api_next).query)["cursor"][0]
+    response = client.get(reverse("finding-search"), {"kind": "strength", "sort": "council", "page": "2", "cursor": cursor})
+    assert response.status_code == 400
+    assert "This link to a page of findings is damaged" in response.content.decode()
+
+
+def test_numbered_links_count_to_their_page_rather_than_carry_a_cursor(client, history):
+    for order in range(2, 152):
+        FindingFactory(inspection=history.short, kind=Finding.Kind.STRENGTH, order=order, text=f"Strength {order}")
     html = search(client, kind="strength", sort="council").content.decode()
-    assert next_link(html) == "?kind=strength&sort=council&page=2"
+    assert next_link(html).startswith("?kind=strength&sort=council&page=2&cursor=")
+    assert 'href="?kind=strength&amp;sort=council&amp;page=3#results"' in html
