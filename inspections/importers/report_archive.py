@@ -10,24 +10,22 @@ same PDFs always give the same bytes. The file is written whole or not at all.
 import csv
 import hashlib
 import json
-import multiprocessing
 import os
 import re
-import signal
 import tempfile
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..dates import iso
-from .report_pdf import ReportError, parse_report
+from .report_limits import ParseLimits, parse_report_bounded
+from .report_pdf import ReportError
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "data" / "ofsted"
 ARCHIVE_FILE = FIXTURES / "report_archive.jsonl"
 HISTORY_CSV = FIXTURES / "ilacs_inspection_history.csv"
 FOLDER_NAME = re.compile(r"(?P<urn>\d{4,8})_(?P<council>.+)")
-TIMEOUT = 60  # seconds for one PDF; the longest report in the archive takes about three
 
 
 class ArchiveError(Exception):
@@ -71,30 +69,29 @@ def history_rows(path=HISTORY_CSV):
         raise ArchiveError(f"Cannot read the history CSV {path}: {error}.") from None
 
 
-def build_archive(
-    folder, output=ARCHIVE_FILE, *, history=HISTORY_CSV, workers=None, timeout=TIMEOUT, progress=None, reader=parse_report
-):
+def build_archive(folder, output=ARCHIVE_FILE, *, history=HISTORY_CSV, workers=None, progress=None):
     """Read every report PDF under folder into output (JSON Lines); returns a BuildSummary.
 
-    progress, if given, is called as progress(done, total) after each file. reader turns one PDF's bytes into a
-    report; the workers import it by name, so it must be a module-level function.
+    workers PDFs are read at once (default: one per core); progress, if given, is called as progress(done,
+    total) after each file.
     """
     folder, output = Path(folder), Path(output)
     pdfs = report_pdfs(folder)
     rows = history_rows(history)
+    limits = ParseLimits.from_settings()
     records = {}
-    # Workers start from a fork server, not by forking this process: a command or test may have threads
-    # running (a database connection's, a test server's), and forking those can deadlock the child.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count(), mp_context=context) as pool:
-        futures = [
-            pool.submit(read_pdf, str(path), path.relative_to(folder).as_posix(), timeout, reader) for path in pdfs
-        ]
-        for done, future in enumerate(as_completed(futures), start=1):
-            record = future.result()
-            records[record["path"]] = record
-            if progress:
-                progress(done, len(pdfs))
+    # Threads are enough: each waits, without the GIL, for the child process that reads its PDF.
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+        futures = [pool.submit(read_pdf, path, path.relative_to(folder).as_posix(), limits) for path in pdfs]
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                record = future.result()
+                records[record["path"]] = record
+                if progress:
+                    progress(done, len(pdfs))
+        except BaseException:  # Ctrl-C, say: the files not yet started are not read (readers ignore Ctrl-C)
+            pool.shutdown(cancel_futures=True)
+            raise
     summary = BuildSummary(output)
     lines = []
     for path in sorted(records):
@@ -123,17 +120,14 @@ def provenance(path, rows):
     return {"urn": urn, "history": history}
 
 
-def read_pdf(path, relative, timeout, reader):
-    """One file's record. Runs in a worker process: everything it returns is plain data."""
-    data = Path(path).read_bytes()
+def read_pdf(path, relative, limits):
+    """One file's record, as plain data."""
+    data = path.read_bytes()
     record = {"path": relative, "sha256": hashlib.sha256(data).hexdigest()}
     try:
-        with time_limit(timeout):
-            report = reader(data)
+        report = parse_report_bounded(data, limits)
     except ReportError as error:
         return {**record, "status": "refused", "reason": str(error)}
-    except Exception as error:  # a reader fault on one file must not stop the build; it is reported like a refusal
-        return {**record, "status": "refused", "reason": f"The reader failed: {type(error).__name__}: {error}"}
     return {**record, "status": "read", **report_fields(report)}
 
 
@@ -156,32 +150,6 @@ def report_fields(report):
         ],
         "warnings": list(report.warnings),
     }
-
-
-class _Timeout(Exception):
-    pass
-
-
-class time_limit:
-    """Stop reading one PDF after `seconds` (SIGALRM; the worker's main thread), so one file cannot hang the build."""
-
-    def __init__(self, seconds):
-        self.seconds = seconds
-
-    def __enter__(self):
-        if self.seconds and hasattr(signal, "SIGALRM"):
-            self.previous = signal.signal(signal.SIGALRM, self.expired)
-            signal.alarm(int(self.seconds))
-        return self
-
-    def expired(self, signum, frame):
-        raise ReportError(f"Reading the PDF took longer than {self.seconds} seconds.")
-
-    def __exit__(self, *exc):
-        if self.seconds and hasattr(signal, "SIGALRM"):
-            signal.alarm(0)
-            signal.signal(signal.SIGALRM, self.previous)
-        return False
 
 
 def write_whole(output, text):

@@ -548,13 +548,6 @@ DAY_PRINTED = re.compile(
 )
 
 
-def parse_date_range(text):
-    """(first day, last day) from "10 June 2019 to 21 June 2019", "11 to 15 November 2024", "30 September – 11
-    October 2019", "10 to 14 October and 24 to 28 October 2022" and the like; None without a range."""
-    visits = parse_visits(text)
-    return (visits[0][0], visits[-1][1]) if visits else None
-
-
 def parse_visits(text):
     """Each visit's (first day, last day): one for "11 to 15 November 2024", two for "5 to 9 December 2022 and 14
     to 15 February 2023" (an inspection paused and resumed); None without a range."""

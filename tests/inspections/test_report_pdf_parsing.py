@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfWriter
 
 from inspections.frameworks import Area, EventType, Framework, Grade, judgement_problem
-from inspections.importers.report_pdf import ReportError, parse_date_range, parse_report
+from inspections.importers.report_pdf import ReportError, parse_report, parse_visits
 
 REPORTS = Path(__file__).resolve().parents[2] / "fixtures" / "reports"
 TOWER_HAMLETS = REPORTS / "tower-hamlets"
@@ -421,20 +421,23 @@ def test_lead_inspector_is_named_without_title(printed, name):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("6 July 2015 – 30 July 2015", ("6 July 2015", "30 July 2015")),
-        ("6th to 17th March 2017", ("6 March 2017", "17 March 2017")),
-        ("1 December — 12 December 2014", ("1 December 2014", "12 December 2014")),
-        ("27 Sept to 8 Oct 2021", ("27 September 2021", "8 October 2021")),
-        ("10 to 14 October and 24 to 28 October 2022", ("10 October 2022", "28 October 2022")),
-        ("11 to 15 November 2024 2", ("11 November 2024", "15 November 2024")),
+        ("6 July 2015 – 30 July 2015", [("6 July 2015", "30 July 2015")]),
+        ("6th to 17th March 2017", [("6 March 2017", "17 March 2017")]),
+        ("1 December — 12 December 2014", [("1 December 2014", "12 December 2014")]),
+        ("27 Sept to 8 Oct 2021", [("27 September 2021", "8 October 2021")]),
+        (
+            "10 to 14 October and 24 to 28 October 2022",
+            [("10 October 2022", "14 October 2022"), ("24 October 2022", "28 October 2022")],
+        ),
+        ("11 to 15 November 2024 2", [("11 November 2024", "15 November 2024")]),
     ],
 )
 def test_date_ranges(text, expected):
-    assert parse_date_range(text) == tuple(day(part) for part in expected)
+    assert parse_visits(text) == [(day(first), day(last)) for first, last in expected]
 
 
 def test_text_without_a_date_range():
-    assert parse_date_range("Report published: 7 April 2017") is None
+    assert parse_visits("Report published: 7 April 2017") is None
 
 
 # Files refused --------------------------------------------------------------------------------------------------

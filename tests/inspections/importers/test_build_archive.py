@@ -3,7 +3,6 @@
 import csv
 import json
 import shutil
-import time
 from io import StringIO
 from pathlib import Path
 
@@ -58,7 +57,7 @@ def records(path):
 def test_building_twice_gives_the_same_bytes(archive, tmp_path):
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     build(archive, first)
-    build(archive, second, timeout=120)
+    build(archive, second)
     assert first.read_bytes() == second.read_bytes()
     lines = first.read_text(encoding="utf-8").splitlines()
     paths = [json.loads(line)["path"] for line in lines]
@@ -101,16 +100,7 @@ def test_damaged_pdf_and_non_report_are_refused_and_listed(built):
     assert any(line.startswith("refused 80429_birmingham/damaged.pdf: ") for line in lines)
 
 
-def slow_reader(data):  # module-level: the build's worker processes import it by name
-    time.sleep(5)
-
-
-def test_a_pdf_that_takes_too_long_is_refused_not_waited_for(archive, tmp_path):
-    summary = build(archive, tmp_path / "archive.jsonl", timeout=1, reader=slow_reader)
-    assert all("longer than 1 seconds" in reason for _, reason in summary.refused)
-
-
-def refuse_quickly(data):
+def refuse_quickly(data, limits):
     raise report_archive.ReportError("Not read in this test.")
 
 
@@ -122,10 +112,29 @@ def test_failed_build_leaves_the_previous_file_whole(archive, tmp_path, monkeypa
         raise OSError("No space left on device")
 
     monkeypatch.setattr(report_archive.os, "replace", disk_full)  # the last step of writing the new file
+    monkeypatch.setattr(report_archive, "parse_report_bounded", refuse_quickly)  # what is read does not matter here
     with pytest.raises(OSError):
-        build(archive, output, reader=refuse_quickly)  # what is read does not matter here
+        build(archive, output)
     assert output.read_text(encoding="utf-8") == "previous\n"
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")] == []
+
+
+def test_an_interrupted_build_reads_no_further_file(archive, tmp_path, monkeypatch):
+    folder, history = archive
+    read = []
+
+    def refuse_and_count(data, limits):
+        read.append(data)
+        refuse_quickly(data, limits)
+
+    def interrupt(done, total):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report_archive, "parse_report_bounded", refuse_and_count)
+    with pytest.raises(KeyboardInterrupt):
+        build_archive(folder, tmp_path / "archive.jsonl", history=history, workers=1, progress=interrupt)
+    assert len(read) < 4  # the first file, and at most the one begun meanwhile
+    assert not (tmp_path / "archive.jsonl").exists()
 
 
 def test_command_writes_the_file_and_a_summary(archive, tmp_path):
