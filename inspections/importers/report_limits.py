@@ -13,13 +13,11 @@ in a child process that
   of address space (RLIMIT_AS), and
 * is killed when it has not answered within ParseLimits.seconds of wall-clock time.
 
-The child is forked, one per PDF, by a reader: a helper process started once (`python -m
-inspections.importers.report_limits`, which imports pypdf) and kept for the next PDF. Starting a Python and
-importing pypdf takes about half a second, forking the reader a few milliseconds: that is what lets the
-archive build give each of its 500 files a bounded child of its own. The reader is single-threaded, so
-forking it is safe where forking the caller (a web worker's threads, a database connection's) is not. A
-caller reading several PDFs at once (the archive build's threads, a web worker's) gets a reader for each;
-readers wait, idle, for the next PDF and end when their caller does.
+The child is forked, one per PDF, by multiprocessing's fork server: a process started once per caller (with
+pypdf and the reader imported) that forks a child on request. Starting a Python and importing pypdf takes
+about half a second, forking the server a few milliseconds: that is what lets the archive build give each
+of its 500 files a bounded child of its own. The server is single-threaded, so forking it is safe where
+forking the caller (a web worker's threads, a database connection's) is not; it ends with its caller.
 
 The caller waits for the answer without holding the GIL, so a web worker's other threads keep serving. The
 limits come from settings (REPORT_PARSE_SECONDS, REPORT_PARSE_MEMORY_MB, REPORT_PAGE_CONTENT_MAX_KB,
@@ -28,23 +26,18 @@ REPORT_UPLOAD_MAX_PAGES; README, "Deploying").
 
 import io
 import math
-import os
+import multiprocessing
 import resource
 import signal
-import socket
-import subprocess
-import sys
-import threading
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from pathlib import Path
 
 from .report_pdf import MAX_PAGES, ReportError, check_is_pdf, first_line, parse_report, quiet_pypdf, read_bytes
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-# How long a reader may take to answer beyond the PDF's own time limit (which it enforces on its child): a new
-# reader imports pypdf first, on a machine that may be busy.
-READER_STARTUP_SECONDS = 30
+# The fork server the children come from, with this module (and so pypdf) imported before it forks any.
+# Process.start() returns once the server (started by the first) has forked the child, so the time limit
+# counts from the child's start whatever the server's own start took.
+READERS = multiprocessing.get_context("forkserver")
+READERS.set_forkserver_preload([__name__])
 
 
 @dataclass(frozen=True)
@@ -80,62 +73,28 @@ def parse_report_bounded(source, limits=None):
     limits = limits or ParseLimits.from_settings()
     data = read_bytes(source)
     check_is_pdf(data)  # a file that is plainly not a PDF never reaches the parser
-    reader = Reader.take()
+    receiver, sender = READERS.Pipe(duplex=False)
+    child = READERS.Process(target=read_and_answer, args=(sender, data, limits), daemon=True)
     try:
-        reader.connection.send((limits, data))
-        # The reader answers within limits.seconds of forking the child; one that does not has itself failed.
-        if not reader.connection.poll(limits.seconds + READER_STARTUP_SECONDS):
+        child.start()
+        sender.close()
+        outcome = receiver.recv() if receiver.poll(limits.seconds) else None
+    except EOFError:  # the child died without answering (its CPU or memory limit)
+        outcome = None
+    finally:
+        if child.is_alive():
+            child.kill()
+        if child.pid is not None:
+            child.join()
+        receiver.close()
+    if outcome is None:
+        if child.exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
             raise ReportError(too_slow(limits))
-        outcome, value = reader.connection.recv()
-    except (OSError, EOFError):
-        reader.stop()
-        raise ReportError("The PDF could not be read (the reader stopped).") from None
-    except BaseException:  # a caller interrupted mid-answer must not get another PDF's answer next time
-        reader.stop()
-        raise
-    reader.give_back()
-    if outcome == "error":
+        raise ReportError(f"The PDF could not be read (the reader stopped with code {child.exitcode}).")
+    kind, value = outcome
+    if kind == "error":
         raise ReportError(value)
     return value
-
-
-class Reader:
-    """A helper process that forks a bounded child for each PDF it is sent (see the module's docstring)."""
-
-    idle = []  # readers waiting for a PDF, shared by the caller's threads
-    lock = threading.Lock()
-
-    def __init__(self):
-        ours, theirs = socket.socketpair()
-        path = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
-        with theirs:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(theirs.fileno())],
-                pass_fds=[theirs.fileno()],
-                stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONPATH": path},
-                cwd=PROJECT_DIR,
-            )
-        self.connection = Connection(ours.detach())
-
-    @classmethod
-    def take(cls):
-        with cls.lock:
-            while cls.idle:
-                reader = cls.idle.pop()
-                if reader.process.poll() is None:  # not one that has died since (killed by hand, say)
-                    return reader
-        return cls()
-
-    def give_back(self):
-        with self.lock:
-            self.idle.append(self)
-
-    def stop(self):
-        # A child it was reading with outlives it by at most the child's own CPU limit.
-        self.connection.close()
-        self.process.kill()
-        self.process.wait()
 
 
 def too_slow(limits):
@@ -200,48 +159,14 @@ def ran_out_of_memory(error):
     return False
 
 
-def serve(fd):
-    """The reader: for each (limits, PDF) its caller sends, fork a bounded child to read it, and answer."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the caller, whose exit ends the reader
-    connection = Connection(fd)
-    while True:
-        try:
-            limits, data = connection.recv()
-        except EOFError:  # the caller has gone
-            return
-        connection.send(read_in_child(data, limits))
-
-
-def read_in_child(data, limits):
-    """("report", ParsedReport) or ("error", one line), from a child forked to read the PDF within limits."""
-    receiver, sender = socket.socketpair()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            receiver.close()
-            Connection(sender.detach()).send(read_within(data, limits))
-            code = 0
-        finally:
-            os._exit(code)  # the child never returns into the reader's loop
-    sender.close()
-    with Connection(receiver.detach()) as answer:
-        try:
-            outcome = answer.recv() if answer.poll(limits.seconds) else None
-        except EOFError:  # the child died without answering
-            outcome = None
-        if outcome is None:
-            os.kill(pid, signal.SIGKILL)  # harmless on a child that has died: it is not reaped yet
-    _, status = os.waitpid(pid, 0)
-    if outcome is not None:
-        return outcome
-    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
-        return ("error", too_slow(limits))
-    return ("error", f"The PDF could not be read (the reader stopped with code {os.waitstatus_to_exitcode(status)}).")
+def read_and_answer(connection, data, limits):
+    """In the child: read the PDF within limits and send ("report", ParsedReport) or ("error", one line)."""
+    with connection:
+        connection.send(read_within(data, limits))
 
 
 def read_within(data, limits):
-    """In the child: read the PDF within limits; the outcome as read_in_child() returns it."""
+    """In the child: read the PDF within limits; the outcome read_and_answer() sends."""
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))  # SIGXCPU, then SIGKILL
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     try:
@@ -254,6 +179,3 @@ def read_within(data, limits):
     except Exception as error:  # a fault in the reader is this file's refusal, not its caller's traceback
         return ("error", f"The reader failed on this PDF ({type(error).__name__}: {first_line(error)}).")
 
-
-if __name__ == "__main__":
-    serve(int(sys.argv[1]))

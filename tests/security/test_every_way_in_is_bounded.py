@@ -3,9 +3,8 @@
 Each of the reader's limits (wall-clock and CPU time, memory, one page's drawing instructions) is lowered in
 settings and broken by a crafted file (tests/security/crafted_pdf.py) that only that limit stops in time. Each
 way in (the reader itself, `manage.py import_report`, the admin's upload form, `manage.py build_archive`) must
-refuse it with that limit's one-line reason, well before the reader's own safety margin
-(report_limits.READER_STARTUP_SECONDS) would: a way in that read without the limit would give another reason,
-or take longer. The archive build goes on to read the report beside it.
+refuse it with that limit's one-line reason, in about the limit's time: a way in that read without the limit
+would give another reason, or take longer. The archive build goes on to read the report beside it.
 """
 
 import functools
@@ -102,5 +101,5 @@ def test_each_limit_refuses_a_crafted_pdf_by_every_way_in(way_in, limit, setting
     seconds = time.monotonic() - started
     assert refusal.startswith(reason), refusal
     assert "\n" not in refusal
-    # Within the limit plus a busy machine's slack, not the reader's safety margin beyond it.
+    # Within the limit plus a busy machine's slack.
     assert seconds < ParseLimits.from_settings().seconds + 10
