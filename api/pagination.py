@@ -26,6 +26,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from inspections import query_parameters
+
 SIGNING_SALT = "inspection-tracker.api.cursor"
 KEY_PREFIX = "cursor_key_"
 DAMAGED_CURSOR = "This cursor is damaged: start again from the first page (leave out cursor)."
@@ -111,8 +113,9 @@ def read_value(value, field):
 
 
 class KeysetPagination(BasePagination):
-    cursor_query_param = "cursor"
-    page_size_query_param = "page_size"
+    # Named with the lists' other parameters (inspections/query_parameters.py).
+    cursor_query_param = query_parameters.CURSOR
+    page_size_query_param = query_parameters.PAGE_SIZE
     page_size = 100
     max_page_size = 1000
 

@@ -26,12 +26,8 @@ from . import serializers
 from .errors import ErrorAnsweringSchema
 from .pagination import KeysetPagination
 
-PAGING_PARAMETERS = (KeysetPagination.cursor_query_param, KeysetPagination.page_size_query_param)
-
-
 class ReadOnlyList(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
-    paging_parameters = PAGING_PARAMETERS
     schema = ErrorAnsweringSchema()
     not_found = "There is no such record."
 
