@@ -37,6 +37,11 @@ class ReadOnlyList(mixins.ListModelMixin, viewsets.GenericViewSet):
         except (Http404, NotFound):
             raise NotFound(self.not_found) from None
 
+    def filter_queryset(self, queryset):
+        # A record is no list: it takes no filters (as the schema says), and one council by its identifier is
+        # answered whether it still exists or not, as its page is (the default of current councils is a list's).
+        return queryset if self.action == "retrieve" else super().filter_queryset(queryset)
+
 
 @extend_schema_view(
     list=extend_schema(summary="Councils", description="Councils with their latest grade in each judgement line; by name unless sorted."),
@@ -51,11 +56,6 @@ class CouncilViewSet(mixins.RetrieveModelMixin, ReadOnlyList):
     def get_queryset(self):
         # What the filters and sorts read; each answered council's grades come from grades.latest_grades_of().
         return grades.with_current_scores(grades.with_latest_inspection(Council.objects.select_related("region")))
-
-    def filter_queryset(self, queryset):
-        # One council by its identifier is answered whether it still exists or not (as its page is): the
-        # list's default of current councils is for lists.
-        return queryset if self.action == "retrieve" else super().filter_queryset(queryset)
 
     def get_serializer(self, *args, **kwargs):
         if args:

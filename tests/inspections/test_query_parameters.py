@@ -94,6 +94,12 @@ def test_every_problem_of_a_query_at_once_in_the_order_given(client, history):
         assert [error["parameter"] for error in errors] == ["start_date_after", "grdae", "la_type"], url
 
 
+def test_a_page_or_record_that_lists_nothing_ignores_what_it_does_not_read(client, history):
+    """The rule is for lists: a record, or a page of one, has no filter a misspelt one could be mistaken for."""
+    for url in (f"/api/inspections/{history.short.pk}/", "/api/councils/tower-hamlets/", "/councils/tower-hamlets/"):
+        assert client.get(url, dict([UNKNOWN_NAME])).status_code == 200, url
+
+
 @pytest.mark.parametrize("tag", ["utm_source", "utm_campaign", "fbclid", "gclid"])
 def test_tracking_tags_are_ignored_by_every_list(client, history, tag):
     for url, _filterset in [*LISTS, (EXPORT_INDEX, None)]:
