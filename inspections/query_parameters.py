@@ -25,9 +25,9 @@ inspection (from): Enter a real date ..."): one text for the page's error summar
 and the API's errors.
 
 Pages that list nothing (the overview, whose map names the area it draws; a council's or an inspection's page,
-coverage, the feeds) and the API's records (/api/inspections/<id>/) filter no rows, so no parameter there can look applied when it was not: they ignore what
-they do not read. The pages' `page` is lenient, as Django's Paginator.get_page is: a page number out of range
-shows the nearest page.
+coverage, the feeds) and the API's records (/api/inspections/<id>/) filter no rows, so no parameter there can
+look applied when it was not: they ignore what they do not read. The pages' `page` is lenient, as Django's
+Paginator.get_page is: a page number out of range shows the nearest page.
 """
 
 from dataclasses import dataclass
