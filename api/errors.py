@@ -1,7 +1,7 @@
 """Errors as JSON: {"detail": what went wrong, "errors": [{"parameter", "message"}] for bad query parameters}.
 
-A bad filter value carries the very message the pages' 400s show (the FilterSet's own), so a reader and a
-script are told the same thing.
+A bad query parameter carries the very message the pages' and the exports' 400s show (inspections/query_parameters.py),
+so a reader and a script are told the same thing.
 """
 
 from django.http import JsonResponse

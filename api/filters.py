@@ -1,15 +1,14 @@
 """The lists' filters: each view's FilterSet (inspections/filtersets.py), as on its page and in its export.
 
-Unlike django-filter's own backend, a query parameter that is no filter of the list is an error rather than
-ignored, as in the exports: a misspelt filter would otherwise return every row as if it had been applied.
-Every problem of a query is reported at once.
+Unlike django-filter's own backend, a query parameter the list does not take is an error rather than ignored,
+as on the pages and in the exports: the one policy for query parameters (inspections/query_parameters.py).
 """
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from rest_framework.exceptions import ValidationError
 
-from inspections.filtering import accepts_parameter
+from inspections import query_parameters
 
 NOT_FILTERED = {"type": "string", "enum": [""]}
 
@@ -17,17 +16,13 @@ NOT_FILTERED = {"type": "string", "enum": [""]}
 class FilterSetBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
-        paging = set(getattr(view, "paging_parameters", ()))
-        problems = {
-            name: [f"“{name}” is not a filter of this list."]
-            for name in sorted(request.query_params)
-            if name not in paging and not accepts_parameter(type(filterset), name)
-        }
-        if not filterset.is_valid():
-            problems.update(filterset.errors_by_parameter())
-        if problems:
-            raise ValidationError(problems)
-        return filterset.qs
+        try:
+            return query_parameters.filtered(request.query_params, filterset, query_parameters.API_LIST)
+        except query_parameters.BadQuery as error:
+            by_parameter = {}
+            for problem in error.problems:
+                by_parameter.setdefault(problem.parameter, []).append(problem.message)
+            raise ValidationError(by_parameter) from None
 
 
 class FilterSetBackendSchema(DjangoFilterExtension):

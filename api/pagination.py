@@ -10,7 +10,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from inspections import keyset
+from inspections import keyset, query_parameters
 
 DAMAGED_CURSOR = "This cursor is damaged: start again from the first page (leave out cursor)."
 OTHER_ORDER_CURSOR = (
@@ -20,8 +20,9 @@ OTHER_ORDER_CURSOR = (
 
 
 class KeysetPagination(BasePagination):
-    cursor_query_param = keyset.PARAMETER
-    page_size_query_param = "page_size"
+    # Named with the lists' other parameters (inspections/query_parameters.py).
+    cursor_query_param = query_parameters.CURSOR
+    page_size_query_param = query_parameters.PAGE_SIZE
     page_size = 100
     max_page_size = 1000
 

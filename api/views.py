@@ -26,12 +26,8 @@ from . import serializers
 from .errors import ErrorAnsweringSchema
 from .pagination import KeysetPagination
 
-PAGING_PARAMETERS = (KeysetPagination.cursor_query_param, KeysetPagination.page_size_query_param)
-
-
 class ReadOnlyList(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
-    paging_parameters = PAGING_PARAMETERS
     schema = ErrorAnsweringSchema()
     not_found = "There is no such record."
 
@@ -40,6 +36,11 @@ class ReadOnlyList(mixins.ListModelMixin, viewsets.GenericViewSet):
             return super().get_object()
         except (Http404, NotFound):
             raise NotFound(self.not_found) from None
+
+    def filter_queryset(self, queryset):
+        # A record is no list: it takes no filters (as the schema says), and one council by its identifier is
+        # answered whether it still exists or not, as its page is (the default of current councils is a list's).
+        return queryset if self.action == "retrieve" else super().filter_queryset(queryset)
 
 
 @extend_schema_view(
@@ -55,11 +56,6 @@ class CouncilViewSet(mixins.RetrieveModelMixin, ReadOnlyList):
     def get_queryset(self):
         # What the filters and sorts read; each answered council's grades come from grades.latest_grades_of().
         return grades.with_current_scores(grades.with_latest_inspection(Council.objects.select_related("region")))
-
-    def filter_queryset(self, queryset):
-        # One council by its identifier is answered whether it still exists or not (as its page is): the
-        # list's default of current councils is for lists.
-        return queryset if self.action == "retrieve" else super().filter_queryset(queryset)
 
     def get_serializer(self, *args, **kwargs):
         if args:

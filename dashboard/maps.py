@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 
-from inspections.filtering import INVALID_CHOICE
+from inspections.query_parameters import INVALID_CHOICE
 from inspections.frameworks import Grade
 from inspections.grades import COUNCIL_LINES, OVERALL, annotated_latest_grades
 from inspections.dates import format_date

@@ -18,8 +18,8 @@ from django.utils import timezone
 from councils.boundaries import shipped_boundaries, with_boundary_code
 from councils.lookup import CouncilIndex
 from councils.models import Council
-from inspections import grades, keyset, national_cache, schedule
-from inspections.filtering import errors_as_list
+from inspections import grades, keyset, national_cache, query_parameters, schedule
+from inspections.query_parameters import Problem
 from inspections.filtersets import CouncilFilterSet, FindingFilterSet
 from inspections.frameworks import (
     FULL_INSPECTION_TYPES,
@@ -47,13 +47,10 @@ FINDINGS_PER_PAGE = 50
 # beyond, matches are common enough that walking the findings in the page's order finds a page of them soon.
 # Measured on PostgreSQL at scale 10 (bench/scale.py): a word matching nothing took 12 s walking, 0.1 s first.
 FEW_FINDINGS = 20_000
-PAGING = ("page", "sort", keyset.PARAMETER)  # parameters that choose a page of a search, not what it searches for
+# The parameters that choose a page of a search, not what it searches for.
+PAGING = (query_parameters.PAGE, "sort", query_parameters.CURSOR)
 DAMAGED_PAGE_LINK = "This link to a page of findings is damaged: go back to the first page of your search."
 COUNCILS_PER_PAGE = 100  # England's 153 councils on two pages
-
-
-def bad_request_status(filterset):
-    return 400 if filterset.is_bound and not filterset.is_valid() else 200
 
 
 def findings_by_kind(findings, framework=""):
@@ -89,7 +86,7 @@ def overview(request):
         search = CouncilSearchForm(request.GET)
         if search.is_valid():
             return find_council(search.cleaned_data["q"])
-        search_errors = [("council_search", message) for message in search.errors["q"]]
+        search_errors = [Problem("q", message, field="council_search") for message in search.errors["q"]]
     context = national_cache.cached("overview", overview_data)
     map_part, errors = grade_map_context(request, keep_query=False)
     status = 400 if errors or search_errors else 200
@@ -187,7 +184,8 @@ def grade_map_data(line):
 
 
 def grade_map_context(request, keep_query, draw=True):
-    """The map's part of a page's context, and [(field, message)] when the chosen area is not one of the options.
+    """The map's part of a page's context, and its problems (query_parameters.Problem) when the chosen area is
+    not one of the options.
 
     keep_query: the map's form carries the page's other query parameters (the council list's filters), so
     that choosing an area keeps them. draw: False when the page shows nothing (its other values are wrong).
@@ -205,7 +203,7 @@ def grade_map_context(request, keep_query, draw=True):
         "map": None,
     }
     if not form.is_valid():
-        return context, [(name, message) for name, messages in form.errors.items() for message in messages]
+        return context, query_parameters.form_problems(form)
     if not draw:
         return context, []
     line = form.line()
@@ -226,11 +224,10 @@ def list_columns(rows):
 
 def council_list(request):
     filterset = CouncilFilterSet(request.GET or None, queryset=Council.objects.select_related("region"))
-    status = bad_request_status(filterset)
-    errors = errors_as_list(filterset) if status != 200 else []
-    map_part, map_errors = grade_map_context(request, keep_query=True, draw=status == 200)
-    if map_errors:
-        status, errors = 400, errors + map_errors
+    errors = query_parameters.problems(request.GET, filterset, query_parameters.COUNCIL_LIST)
+    map_part, map_errors = grade_map_context(request, keep_query=True, draw=not errors)
+    errors = query_parameters.in_query_order(errors + map_errors, request.GET)
+    status = 400 if errors else 200
     page = None
     rows = []
     if status == 200:
@@ -252,7 +249,7 @@ def council_list(request):
         "page": page,
         "total": page.paginator.count if page else 0,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else [],
-        "filtered": any(value for key, value in request.GET.items() if key not in ("sort", "page", "map")),
+        "filtered": any(value for key, value in request.GET.items() if key not in ("sort", *query_parameters.COUNCIL_LIST)),
         **map_part,
     }
     return render(request, "dashboard/council_list.html", context, status=status)
@@ -523,12 +520,13 @@ def finding_search(request):
         request.GET or None,
         queryset=Finding.objects.published().select_related("inspection", "inspection__council", "source"),
     )
-    status = bad_request_status(filterset)
+    errors = query_parameters.problems(request.GET, filterset, query_parameters.FINDING_SEARCH)
+    status = 400 if errors else 200
     press = status == 200 and filterset.is_bound and filterset.form.cleaned_data.get("said_by") == "press"
     context = {
         "filterset": filterset,
         "form": govuk_filter_form(filterset.form),
-        "errors": errors_as_list(filterset) if status != 200 else [],
+        "errors": errors,
         "filtered": any(value for key, value in request.GET.items() if key not in (*PAGING, "said_by")),
         "full_text": connection.vendor == "postgresql",
         "press": press,
@@ -549,9 +547,9 @@ def finding_search(request):
             findings = findings.matches_first(total)
         paginator = keyset.KeysetPaginator(findings, FINDINGS_PER_PAGE, total, list_name="finding-search")
         try:
-            page = paginator.page_from(request.GET.get("page"), request.GET.get(keyset.PARAMETER))
+            page = paginator.page_from(request.GET.get("page"), request.GET.get(query_parameters.CURSOR))
         except keyset.CursorError:
-            context["errors"] = [(keyset.PARAMETER, DAMAGED_PAGE_LINK)]
+            context["errors"] = [Problem(query_parameters.CURSOR, DAMAGED_PAGE_LINK)]
             return render(request, "dashboard/finding_search.html", context, status=400)
         noun = "statements reported in the press" if press else "findings"
         description = f"{noun} matching your search" if context["filtered"] else f"published {noun}"

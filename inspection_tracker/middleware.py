@@ -4,6 +4,7 @@
   before anything reads or parses it.
 * ContentSecurityPolicyMiddleware: django-csp's, with the one exception the Django admin needs.
 * ReadReplicaMiddleware: public pages and exports read from the replica (inspection_tracker/routers.py).
+* IgnoredParametersMiddleware: a public page's query loses the parameters every address ignores (utm_* ...).
 * DatabaseUnavailableMiddleware: a database that cannot be reached is a 503 page, not a traceback.
 * AdminQueryGuardMiddleware: refuses the few query strings that make the admin's lists fail.
 * SessionMiddleware: Django's, except that a request that never read its session writes none.
@@ -27,6 +28,8 @@ from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingH
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+
+from inspections.query_parameters import without_ignored
 
 from . import routers
 from .health import DATABASE_ERRORS, database_unavailable_response
@@ -167,6 +170,31 @@ def _stop_using_replica(**kwargs):
 
 
 request_finished.connect(_stop_using_replica, dispatch_uid="inspection_tracker.routers.stop_using_replica")
+
+
+# -- parameters every address ignores -----------------------------------------------------------------------
+
+
+class IgnoredParametersMiddleware:
+    """Drops from a public page's query the parameters links pick up on their way (campaign tags, click
+    identifiers: inspections/query_parameters.py, rule 4) before the page cache or the view reads it, so that
+    ?utm_source=... is the same stored page as the address without it, and no stored page's links carry one
+    reader's tags to the next. Before PageCacheMiddleware, whose process_view reads the query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if is_public_page(request):
+            kept = without_ignored(request.GET)
+            if kept is not request.GET:
+                # The raw query string too: links built from the whole address (the API's `next`) agree.
+                request.GET = kept
+                request.META["QUERY_STRING"] = kept.urlencode()
+        return None
 
 
 # -- database outages --------------------------------------------------------------------------------------

@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "inspection_tracker.middleware.AdminQueryGuardMiddleware",
     # Public pages and exports read from the replica, when there is one.
     "inspection_tracker.middleware.ReadReplicaMiddleware",
+    # Leaves out of a public page's query what every address ignores (utm_* ...), before the page cache reads it.
+    "inspection_tracker.middleware.IgnoredParametersMiddleware",
     # Public pages from the cache of rendered pages, and 304s for what a browser holds (inspection_tracker/page_cache.py);
     # after the replica middleware, so that the data version is read where the page is.
     "inspection_tracker.page_cache.PageCacheMiddleware",

@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce, Concat
 
 from councils.models import Council
 
-from . import filtering, grades, schedule
+from . import grades, query_parameters, schedule
 from .dates import DatePrecision
 from .postgresql_copy import copy_csv
 from .filtersets import CouncilFilterSet, FindingFilterSet, InspectionFilterSet, JudgementFilterSet, KeyFigureFilterSet
@@ -555,27 +555,9 @@ DATASETS = {
 }  # fmt: skip
 
 
-class InvalidFilters(ValueError):
-    def __init__(self, problems):
-        self.problems = problems
-        super().__init__("; ".join(problems))
-
-
 def filtered_queryset(dataset, params):
-    """The dataset's rows for these query parameters, or InvalidFilters with each problem in words."""
-    unknown = sorted(name for name in params if name != "bom" and not accepts_parameter(dataset, name))
-    filterset = dataset.filterset(params)
-    problems = [f"“{name}” is not a filter of the {dataset.name} dataset" for name in unknown]
-    if not filterset.is_valid():
-        for parameter, errors in filterset.errors_by_parameter().items():
-            problems.extend(f"{parameter}: {error}" for error in errors)
-    if problems:
-        raise InvalidFilters(problems)
-    return filterset.qs
-
-
-def accepts_parameter(dataset, name):
-    return filtering.accepts_parameter(dataset.filterset_class, name)
+    """The dataset's rows for these query parameters, or query_parameters.BadQuery with each problem in words."""
+    return query_parameters.filtered(params, dataset.filterset(params), query_parameters.EXPORT)
 
 
 def csv_lines(dataset, queryset, *, bom=False):

@@ -4,7 +4,8 @@ from django import template
 from django.http import QueryDict
 from django.urls import reverse
 
-from inspections.exports import DATASETS, accepts_parameter
+from inspections.exports import DATASETS
+from inspections.query_parameters import is_filter
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ def export_url(name, params=None, **fixed):
     dataset = DATASETS[name]
     query = QueryDict(mutable=True)
     for key, values in (params or QueryDict()).lists():
-        if accepts_parameter(dataset, key):
+        if is_filter(dataset.filterset_class, key):
             query.setlist(key, [value for value in values if value])
     for key, value in fixed.items():
         query[key] = value

@@ -95,6 +95,12 @@ def query_with(context, **changes):
     return f"?{encoded}" if encoded else "?"
 
 
+@register.simple_tag(takes_context=True)
+def query_without(context, name):
+    """The current query string without one parameter (and the page number, which it may have changed)."""
+    return query_with(context, **{name: None, "page": None})
+
+
 @register.filter
 def at(items, index):
     """items[index], or "" past the end (a column's heading for a cell, by its place in the row)."""

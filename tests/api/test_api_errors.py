@@ -7,6 +7,7 @@ from urllib.parse import unquote
 import pytest
 from api.pagination import DAMAGED_CURSOR, OTHER_ORDER_CURSOR
 from inspections import keyset
+from inspections.query_parameters import UNKNOWN
 from tests.api.conftest import walk
 
 pytestmark = pytest.mark.django_db
@@ -43,11 +44,11 @@ def test_a_bad_value_gets_the_message_the_page_shows(client, record, page, api, 
 def test_a_parameter_that_is_no_filter_is_named_not_ignored(client, record):
     found = problems(client.get("/api/inspections/?counsil=tower-hamlets&council=tower-hamlets&format=csv"))
     assert found == {
-        ("counsil", "“counsil” is not a filter of this list."),
-        ("format", "“format” is not a filter of this list."),
+        ("counsil", UNKNOWN.format(name="counsil")),
+        ("format", UNKNOWN.format(name="format")),
     }
     # A filter of another list is no filter of this one.
-    assert problems(client.get("/api/key-figures/?area=adoption")) == {("area", "“area” is not a filter of this list.")}
+    assert problems(client.get("/api/key-figures/?area=adoption")) == {("area", UNKNOWN.format(name="area"))}
 
 
 @pytest.mark.parametrize("page_size", ["0", "1001", "ten", "-1", "٣"])

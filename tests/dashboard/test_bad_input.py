@@ -43,8 +43,8 @@ def test_draft_inspection_is_404(client, history):
         ({"change": "sideways"}, "change"),
         ({"region": "Atlantis"}, "region"),
         ({"la_type": "Parish"}, "la_type"),
-        ({"start_date_after": "2024-02-30"}, "start_date"),
-        ({"start_date_before": "yesterday"}, "start_date"),
+        ({"start_date_after": "2024-02-30"}, "start_date_after"),
+        ({"start_date_before": "yesterday"}, "start_date_before"),
         ({"sort": "population"}, "sort"),
         ({"status": "deleted"}, "status"),
         ({"q": "x" * 500}, "q"),
@@ -56,9 +56,18 @@ def test_council_list_nonsense_is_400_with_the_reason(client, history, params, f
     assert response.status_code == 400
     html = response.content.decode()
     assert "There is a problem with the filters" in html
-    assert field in dict(response.context["errors"])
+    assert field in {problem.parameter for problem in response.context["errors"]}
     assert "govuk-error-message" in html
     assert response.context["councils"] == []
+
+
+def test_council_list_misspelt_filter_is_400_with_a_link_to_the_list_without_it(client, history):
+    response = client.get("/councils/?grdae=good&region=E12000007")
+    assert response.status_code == 400
+    assert response.context["councils"] == []
+    html = response.content.decode()
+    assert "There is a problem with the filters" in html
+    assert '<a href="?region=E12000007">“grdae” is not a filter of this list' in html
 
 
 @pytest.mark.parametrize(
@@ -68,7 +77,8 @@ def test_council_list_nonsense_is_400_with_the_reason(client, history, params, f
         ({"area": "catering"}, "area"),
         ({"council": "no-such-council"}, "council"),
         ({"region": "E99999999"}, "region"),
-        ({"start_date_after": "31/31/2020"}, "start_date"),
+        ({"start_date_after": "31/31/2020"}, "start_date_after"),
+        ({"kidn": "rumour"}, "kidn"),
         ({"sort": "relevance"}, "sort"),
         ({"framework": "ofsted-2099"}, "framework"),
     ],
@@ -76,7 +86,7 @@ def test_council_list_nonsense_is_400_with_the_reason(client, history, params, f
 def test_findings_nonsense_is_400_with_the_reason(client, history, params, field):
     response = client.get(reverse("finding-search"), params)
     assert response.status_code == 400
-    assert field in dict(response.context["errors"])
+    assert field in {problem.parameter for problem in response.context["errors"]}
     html = response.content.decode()
     assert "There is a problem with the filters" in html
     assert "plotly" not in html  # no chart, no script, for a page with no results
@@ -137,13 +147,14 @@ def test_findings_search_for_markup_is_shown_back_as_text(client, history):
     assert response.context["total"] == 0
 
 
-def test_findings_unknown_parameters_are_ignored(client, history):
-    response = client.get(reverse("finding-search"), {"unknown": "ignored"})
+def test_findings_tracking_parameters_are_ignored(client, history):
+    response = client.get(reverse("finding-search"), {"utm_source": "newsletter", "fbclid": "abc"})
     assert response.status_code == 200
     assert response.context["total"] == shown_findings(response) == Finding.objects.published().count()
-    # Nor passed on to the download, which would answer 400 for a filter it does not have.
-    export_links = re.findall(r'href="(/export/findings\.csv[^"]*)"', response.content.decode())
-    assert export_links == ["/export/findings.csv"]
+    # Nor passed on to the download or the next page.
+    html = response.content.decode()
+    assert re.findall(r'href="(/export/findings\.csv[^"]*)"', html) == ["/export/findings.csv"]
+    assert "utm_source" not in html and "fbclid" not in html
 
 
 def test_repeated_parameters_use_the_last_value(client, history):

@@ -6,7 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
-from inspections.exports import DATASETS, InvalidFilters, csv_lines, filtered_queryset
+from inspections.exports import DATASETS, csv_lines, filtered_queryset
+from inspections.query_parameters import BadQuery
 
 
 class Command(BaseCommand):
@@ -36,8 +37,8 @@ class Command(BaseCommand):
         chosen = DATASETS[dataset]
         try:
             queryset = filtered_queryset(chosen, params)
-        except InvalidFilters as error:
-            raise CommandError(f"Bad filter: {error}.") from None
+        except BadQuery as error:
+            raise CommandError(f"Bad filter: {error}") from None
         if output:
             # Written beside the target and moved into place, so a failed export never leaves half a file.
             self._write_file(output, chosen, queryset, bom)
