@@ -125,7 +125,7 @@ def code_digest():
 
 
 def page_digest(version, address):
-    """What names one page's content: the code, the versions of what it shows and the address (normalised_address)."""
+    """What names one page's content: the code, the versions of what it shows, the address (normalised_address)."""
     return hashlib.sha256(f"{code_digest()}:{version}:{address}".encode()).hexdigest()
 
 

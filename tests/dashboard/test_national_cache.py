@@ -1,13 +1,17 @@
 """National aggregates are cached per data version, and any change of the data shows on the next request."""
 
+import threading
+import time
+
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
-from inspections import national_cache
 from councils.models import Council, StatisticalNeighbour
+from inspections import national_cache
 from inspections.models import CouncilVersion, DataVersion, Inspection, Source
+from tests.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +171,46 @@ def test_a_source_linked_to_an_inspection_changes_that_inspections_council(histo
     source.inspections.add(history.short)
     after = council_versions(history.council, history.manchester)
     assert after["tower-hamlets"] != before["tower-hamlets"] and after["manchester"] == before["manchester"]
+
+
+def waiting_for_a_lock():
+    """Whether another connection to the database waits for a lock (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: SQLite locks the whole database")
+@pytest.mark.django_db(transaction=True)
+def test_writers_to_two_councils_in_opposite_orders_queue_rather_than_deadlock():
+    first, second = CouncilFactory(), CouncilFactory()
+    holding, errors = threading.Event(), []
+
+    def write(councils, hold):
+        try:
+            with transaction.atomic():
+                for council in councils:
+                    council.save()
+                    if hold:
+                        holding.set()
+                        # Until the other writer waits for a lock this one holds: then take the second council.
+                        deadline = time.monotonic() + 10
+                        while not waiting_for_a_lock() and time.monotonic() < deadline:
+                            time.sleep(0.01)
+                        hold = False
+        except Exception as error:  # a deadlock, detected by PostgreSQL, fails one of them
+            errors.append(error)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=write, args=([first, second], True))
+    one.start()
+    assert holding.wait(10)
+    other = threading.Thread(target=write, args=([second, first], False))
+    other.start()
+    one.join(20)
+    other.join(20)
+    assert errors == []
+    assert CouncilVersion.objects.filter(council__in=[first, second]).count() == 2
