@@ -33,7 +33,7 @@ from simple_history.models import HistoricalChanges
 from inspection_tracker.postgresql.base import without_time_limits
 from inspections import national_cache
 
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "inspections.dataversion"]
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "inspections.dataversion", "inspections.councilversion"]
 FORMAT_MARKER = "inspection-tracker-backup"
 RECREATED_BY_MIGRATE = (ContentType, Permission)
 

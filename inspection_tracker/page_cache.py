@@ -1,17 +1,18 @@
 """Public pages served from a cache of their rendered, compressed bytes, and conditional requests.
 
 When Ofsted publishes a report, many readers open the same few pages at once. Each public page is
-rendered once per data version (inspections/national_cache.py): the page is stored gzipped in the "pages"
-cache under a key made of the data version, the path and the request's query string with its parameters
-in a fixed order. A later request for it costs one small query (the version) and one cache read. Any change
-to the data changes the version, so the next request renders afresh on every worker, whatever cache each
-uses; old entries are never read again and age out.
+rendered once per version of what it shows (page_versions.py, inspections/national_cache.py): the page is
+stored gzipped in the "pages" cache under a key made of those versions, the path and the request's query
+string with its parameters in a fixed order. A later request for it costs one small query (the versions) and
+one cache read. A change to what a page shows changes one of its versions, so the next request renders it
+afresh on every worker, whatever cache each uses; old entries are never read again and age out. A change
+to one council leaves the pages that do not show it stored.
 
 Keys and ETags also carry a digest of the site's own code, templates and static files (code_digest()), so
 that after a release no reader is served a page rendered by the code it replaced.
 
-Public pages and CSV exports carry a (weak) ETag made from the data version and the address, and a
-Last-Modified (when the data last changed), with Cache-Control: no-cache: a browser that holds a page asks
+Public pages and CSV exports carry a (weak) ETag made from the page's versions and the address, and a
+Last-Modified (when what the page shows last changed), with Cache-Control: no-cache: a browser that holds a page asks
 again each time and, if nothing changed, gets a 304 after that one query, without a byte of the page.
 
 Nothing user-specific is ever stored: only GET and HEAD requests for the public pages (public_pages.py) are
@@ -34,6 +35,7 @@ from django.utils.http import http_date
 
 from inspections import keyset, national_cache
 
+from . import page_versions
 from .health import DATABASE_ERRORS
 from .middleware import accepts_gzip, database_unavailable
 from .public_pages import is_public_page
@@ -50,7 +52,7 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
 
 
 class PageCacheMiddleware:
-    """Must come after ReadReplicaMiddleware: the data version is read from the database the page is."""
+    """Must come after ReadReplicaMiddleware: the versions are read from the database the page is."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -76,7 +78,7 @@ class PageCacheMiddleware:
         if not is_public_page(request):
             return None
         try:
-            version, changed_at = national_cache.state()
+            version, changed_at = page_versions.state(request)
         except DATABASE_ERRORS as error:
             # Answered now: the view would wait for the same database again (a frozen server: seconds more).
             return database_unavailable(request, error)
@@ -124,7 +126,7 @@ def code_digest():
 
 
 def page_digest(version, address):
-    """What names one page's content: the code, the data version and the address (normalised_address)."""
+    """What names one page's content: the code, the versions of what it shows, the address (normalised_address)."""
     return hashlib.sha256(f"{code_digest()}:{version}:{address}".encode()).hexdigest()
 
 

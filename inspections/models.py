@@ -868,16 +868,41 @@ class KeyFigure(models.Model):
 
 
 class DataVersion(models.Model):
-    """A token that changes whenever the councils' or inspections' data change (see national_cache.py).
+    """Tokens that change whenever the councils' or inspections' data change (see national_cache.py).
 
-    One row. Cached national aggregates are stored under keys that include it, so every process and
-    server sees a change at once, whatever cache it uses, and a restored or rebuilt database never
-    meets aggregates cached from other data. It is cache state, not data: backups leave it out.
+    One row. Cached national aggregates and stored pages are kept under keys that include the versions
+    they show, so every process and server sees a change at once, whatever cache it uses, and a restored
+    or rebuilt database never meets pages cached from other data. It is cache state, not data: backups
+    leave it out.
     """
 
+    # The national version: changes at every change.
     value = models.BigIntegerField(default=0)
     # When the data last changed: the public pages' Last-Modified (inspection_tracker/page_cache.py).
     changed_at = models.DateTimeField(null=True, blank=True)
+    # The version every council's pages are kept under too, besides their councils' own (CouncilVersion):
+    # changes when a writer cannot say which councils it changed (a restore, an import of every council).
+    councils_value = models.BigIntegerField(default=0)
+    councils_changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"data version {self.value}"
+
+
+class CouncilVersion(models.Model):
+    """A token that changes whenever what a council's pages show of that council changes (national_cache.py).
+
+    Cache state, as DataVersion is: backups leave it out. A council's row is made at its first change.
+    """
+
+    # No constraint and nothing done on delete: a version outlives its council, so that a council made
+    # again under the same id (restore resets the ids) never meets the pages of the one before, and
+    # emptying the councils' table (restore) leaves the versions in place.
+    council = models.OneToOneField(
+        Council, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="+"
+    )
+    value = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"data version {self.value} of council {self.council_id}"

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from . import national_cache
 from .models import Finding, Inspection, Judgement
 
 
@@ -38,6 +39,8 @@ def restore_inspection(inspection_id):
     record = deleted_inspections().filter(id=inspection_id).first()
     if record is None:
         raise Inspection.DoesNotExist(f"No deleted inspection #{inspection_id} to restore.")
+    # Before any row is written (national_cache.py): saving the inspection also updates its judgements in bulk.
+    national_cache.invalidate(councils=[record.council_id])
     # Django removes the links to sources before the deletion is recorded, so they are read from the
     # last record made while the inspection still existed.
     last_kept = (

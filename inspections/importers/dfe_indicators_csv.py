@@ -149,7 +149,9 @@ def import_indicators_csv(path, *, progress_stream=None, show_progress=None):
     span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
     stem = str(path).replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     with transaction.atomic():
-        national_cache.invalidate()  # the bulk writes below send no signals
+        # The bulk writes below send no signals; the councils they write to are known only as the file is
+        # read, after this lock (national_cache.py), and a file of DfE's holds every council: all of them.
+        national_cache.invalidate()
         councils = CouncilIndex()
         if not len(councils):
             raise ImportFileError("no councils in the database: run import_councils first", path)

@@ -483,7 +483,9 @@ class InspectionWriter:
 
     def finish(self):
         """Write what apply() decided, in bulk, and count it."""
-        national_cache.invalidate()  # bulk_create sends no signals
+        # bulk_create sends no signals: the councils of the records applied are all this writes to (and
+        # what the report archive's findings are attached to after it).
+        national_cache.invalidate(councils={held.inspection.council_id for held in self.held if held.touched})
         new = [h for h in self.held if h.is_new]
         if new:
             bulk_create_with_history(

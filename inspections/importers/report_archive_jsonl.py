@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 
 from councils.lookup import CouncilIndex
 
+from .. import national_cache
 from ..frameworks import Area, EventType, Framework, Grade
 from ..models import Finding, Origin, Source
 from importing.files import ImportFileError, ImportSummary, Progress, check_file, parse_date
@@ -200,6 +201,8 @@ def import_report_archive(path, *, progress_stream=None, show_progress=None):
             inspection_record, source = _record(number, record, councils, summary, sources)
             if inspection_record is not None:
                 read.append((number, record, inspection_record, source))
+        # Before the first write (national_cache.py): bulk_create sends no signals.
+        national_cache.invalidate(councils={inspection_record.council.pk for _n, _r, inspection_record, _s in read})
         new_sources = [source for _n, _r, _i, source in read if source.pk is None]
         if new_sources:
             bulk_create_with_history(new_sources, Source, default_change_reason=IMPORT_CHANGE_REASON)

@@ -32,6 +32,7 @@ from councils.models import Council
 from councils.importers.councils_csv import import_local_authorities
 from inspections.importers.dfe_indicators_csv import import_indicators_csv
 from importing.files import add_progress_arguments, run_file_imports
+from inspections import national_cache
 from inspections.importers.report_archive_jsonl import import_report_archive
 from inspections.management.commands.import_ofsted_outcomes import import_outcomes_file
 from inspections.models import Finding, Inspection, Judgement, KeyFigure, Origin, Source
@@ -80,6 +81,9 @@ def load_fixture_keeping_edits(path):
     added = replaced = kept = 0
     deferred = []
     with transaction.atomic(), open(path, encoding="utf-8") as handle:
+        # Before any row is written: the fixture's rows are saved raw, and which councils they belong to
+        # cannot be read while rows they refer to may be still to come.
+        national_cache.invalidate()
         for item in serializers.deserialize("json", handle, handle_forward_references=True):
             obj = item.object
             model = type(obj)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from councils.models import Council, Region, StatisticalNeighbour
-from inspections.importers import councils_csv as council_importers
+from councils.importers import councils_csv as council_importers
 from inspections.importers import dfe_indicators_csv
 from inspections.importers.inspection_writer import InspectionWriter
 from inspections.models import Inspection, Judgement, KeyFigure, Source
