@@ -29,6 +29,16 @@ class Region(models.Model):
         return (self.code,)
 
 
+def in_comparison_group(one):
+    """Rows of the comparison group of the council `one` (a queryset of it) holds: the council itself, the
+    councils of its region and its statistical neighbours."""
+    return (
+        Q(pk__in=one.values("pk"))
+        | Q(region__in=one.exclude(region=None).values("region"))
+        | Q(pk__in=StatisticalNeighbour.objects.filter(council__in=one).order_by().values("neighbour"))
+    )
+
+
 class CouncilQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -47,13 +57,20 @@ class CouncilQuerySet(models.QuerySet):
         """
         neighbour_links = StatisticalNeighbour.objects.filter(council=council, neighbour=OuterRef("pk")).order_by()
         in_region = Q(region_id=council.region_id) if council.region_id else Q(pk__in=[])
-        return self.filter(
-            in_region
-            | Q(pk=council.pk)
-            | Q(pk__in=StatisticalNeighbour.objects.filter(council=council).order_by().values("neighbour"))
-        ).annotate(
+        return self.filter(in_comparison_group(Council.objects.filter(pk=council.pk))).annotate(
             neighbour_rank=Subquery(neighbour_links.values("rank")[:1]),
             in_region=Case(When(in_region, then=Value(True)), default=Value(False), output_field=models.BooleanField()),
+        )
+
+    def shown_with(self, slug):
+        """The councils a council's page shows beside it: its comparison group, and the councils it names as
+        its successors or predecessors (one query, for the page cache's versions)."""
+        one = Council.objects.filter(slug=slug)
+        successions = Council.successors.through.objects
+        return self.filter(
+            in_comparison_group(one)
+            | Q(pk__in=successions.filter(from_council__in=one).values("to_council"))
+            | Q(pk__in=successions.filter(to_council__in=one).values("from_council"))
         )
 
     def matching(self, value):

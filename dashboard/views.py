@@ -279,6 +279,11 @@ def comparison_rows(council):
     return neighbours, region
 
 
+def councils_on_council_page(slug):
+    """What the council page shows (for the page cache's versions): the council and those beside it."""
+    return Council.objects.shown_with(slug).values("pk")
+
+
 def council_detail(request, slug):
     council = get_object_or_404(
         Council.objects.select_related("region").prefetch_related("successors", "predecessors"), slug=slug
@@ -330,6 +335,9 @@ def council_detail(request, slug):
         "with_findings": [entry for entry in timeline if entry["findings"] or entry["press_reports"]],
     }
     return render(request, "dashboard/council_detail.html", context)
+
+
+council_detail.councils_shown = councils_on_council_page
 
 
 # -- Inspection page ---------------------------------------------------------------------------------
@@ -400,6 +408,14 @@ def inspection_detail(request, pk):
         "event_count": len(ordered),
     }
     return render(request, "dashboard/inspection_detail.html", context)
+
+
+def councils_on_inspection_page(pk):
+    """The inspection's council (the page shows its other inspections too, but no other council)."""
+    return Inspection.objects.filter(pk=pk).values("council") if pk <= MAX_ID else Inspection.objects.none()
+
+
+inspection_detail.councils_shown = councils_on_inspection_page
 
 
 # -- Coverage ----------------------------------------------------------------------------------------
