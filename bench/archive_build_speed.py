@@ -29,14 +29,13 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inspection_tracker.settings")
 
-import django  # noqa: E402
-
-django.setup()
-
+# No django.setup(): the build reads no database, and multiprocessing imports this module again in each
+# child that reads a PDF (inspections/importers/report_limits.py), so its top level must stay cheap.
 from pypdf import PdfReader  # noqa: E402
 
-from inspections.importers.report_archive import ARCHIVE_FILE, ArchiveError, build_archive, report_pdfs  # noqa: E402
 from multiprocessing import forkserver  # noqa: E402
+
+from inspections.importers.report_archive import ARCHIVE_FILE, ArchiveError, build_archive, report_pdfs  # noqa: E402
 from inspections.importers.report_pdf import quiet_pypdf  # noqa: E402
 
 TARGET_SECONDS = 300

@@ -17,7 +17,9 @@ The child is forked, one per PDF, by multiprocessing's fork server: a process st
 pypdf and the reader imported) that forks a child on request. Starting a Python and importing pypdf takes
 about half a second, forking the server a few milliseconds: that is what lets the archive build give each
 of its 500 files a bounded child of its own. The server is single-threaded, so forking it is safe where
-forking the caller (a web worker's threads, a database connection's) is not; it ends with its caller.
+forking the caller (a web worker's threads, a database connection's) is not; it ends with its caller. As
+multiprocessing documents, each child imports the caller's main module again (not as `__main__`): manage.py,
+gunicorn and pytest keep theirs cheap, and so must a script that reads reports (bench/archive_build_speed.py).
 
 The caller waits for the answer without holding the GIL, so a web worker's other threads keep serving. The
 limits come from settings (REPORT_PARSE_SECONDS, REPORT_PARSE_MEMORY_MB, REPORT_PAGE_CONTENT_MAX_KB,
