@@ -3,6 +3,7 @@
 - every `manage.py <command> [options]` shown (in a shell block or inline) is a real command whose parser
   accepts those options (placeholders such as FILE or NAME=VALUE stand for a value);
 - every repository path named in backticks exists, and every link to another page (and its #anchor) too;
+- every setting or constant named in backticks (`PAGE_CACHE_MAX_BYTES`) is in the project's Python code;
 - every environment variable in docs/deploying.md's tables is read by the settings (or, for gunicorn's
   table, by gunicorn.conf.py), and every variable the settings read is in the table;
 - README stays under 200 lines and starts with its quick start: one shell block of exactly two commands.
@@ -224,3 +225,31 @@ def test_readme_is_short_and_opens_with_its_quick_start_of_two_commands():
     commands = [line for line in blocks[0].splitlines() if line.strip() and not line.lstrip().startswith("#")]
     assert len(commands) == 2, f"the quick start's block has exactly two commands, not {len(commands)}"
     assert commands[0].endswith("manage.py start") and commands[1].endswith("-m pytest")
+
+
+def python_sources():
+    folders = ("importing", "councils", "inspections", "dashboard", "api", "inspection_tracker", "bench", "tests")
+    files = [ROOT / "gunicorn.conf.py", ROOT / "manage.py"]
+    for folder in folders:
+        files += (ROOT / folder).rglob("*.py")
+    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+
+
+SOURCES = python_sources()
+
+
+def constant_names():
+    for page in PAGES:
+        for span in SPAN.findall(prose(page)):
+            if re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", span):
+                yield page.name, span
+
+
+NAMES = sorted(set(constant_names()))
+
+
+@pytest.mark.parametrize(("page", "name"), NAMES, ids=[f"{p}: {n}" for p, n in NAMES])
+def test_each_setting_or_constant_named_is_in_the_code(page, name):
+    """`PAGE_CACHE_MAX_BYTES`, `REPORT_UPLOAD_MAX_PAGES`, `SMOKE_RUNS`: a name the pages give is one the code has."""
+    assert re.search(rf"\b{name}\b", SOURCES), f"{page} names `{name}`, which no Python file of the project holds"
+
