@@ -1,7 +1,7 @@
-"""gunicorn's settings for production (README, "Deploying"): `gunicorn inspection_tracker.wsgi` reads this file.
+"""gunicorn's settings for production (docs/deploying.md): `gunicorn inspection_tracker.wsgi` reads this file.
 
 Environment: PORT (default 8000), BIND (default 127.0.0.1:$PORT: only the proxy in front, on the same
-host, reaches the app; README's proxy section says when to change it), WEB_CONCURRENCY (worker processes,
+host, reaches the app; docs/deploying.md says when to change it), WEB_CONCURRENCY (worker processes,
 default 2 per core + 1), GUNICORN_THREADS (threads per worker, default 4), GUNICORN_TIMEOUT (seconds a
 request may take, default 60: a full CSV export streams well within it).
 """

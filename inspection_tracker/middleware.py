@@ -108,7 +108,7 @@ class RequestSizeLimitMiddleware:
         if length < 0:
             return render(request, "400.html", status=400)
         if length > settings.MAX_REQUEST_BYTES:
-            # Megabytes of 2**20 bytes, as settings, README and the upload form count them.
+            # Megabytes of 2**20 bytes, as settings, docs/deploying.md and the upload form count them.
             limit_mb = settings.REPORT_UPLOAD_MAX_BYTES / 2**20
             # The body is never read. gunicorn then closes the connection rather than wait for the body
             # (pre_request in gunicorn.conf.py): a WSGI application cannot ask for that itself.

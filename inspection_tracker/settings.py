@@ -36,7 +36,7 @@ API_THROTTLE_RATE     requests one client address may make to the JSON API and t
                       cannot answer, as number/second, minute, hour or day (default 120/minute); "off" for no limit
 THROTTLE_ENTRIES      client addresses whose counts one worker keeps in memory without CACHE_URL (default 100000)
 
-README.md's "Deploying" section says how they fit together.
+docs/deploying.md says how they fit together.
 """
 
 import datetime
@@ -406,7 +406,7 @@ AXES_VERBOSE = False
 
 # Uploads. Report PDFs (the admin's upload form) may be up to REPORT_UPLOAD_MAX_BYTES and
 # REPORT_UPLOAD_MAX_PAGES; a request body larger than MAX_REQUEST_BYTES is refused (413) from its
-# Content-Length before it is read (the proxy in front should refuse it first: README, "Deploying"). Other form data are held in memory up to DATA_UPLOAD_MAX_MEMORY_SIZE;
+# Content-Length before it is read (the proxy in front should refuse it first: docs/deploying.md). Other form data are held in memory up to DATA_UPLOAD_MAX_MEMORY_SIZE;
 # uploaded files larger than FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file.
 REPORT_UPLOAD_MAX_BYTES = env_int("REPORT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 REPORT_UPLOAD_MAX_PAGES = 200

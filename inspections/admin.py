@@ -74,7 +74,7 @@ class ReportUploadForm(forms.Form):
         limit = getattr(settings, "REPORT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
         if report.size > limit:
             raise forms.ValidationError(
-                # Megabytes of 2**20 bytes, as settings and README count them (20 MB, not 21).
+                # Megabytes of 2**20 bytes, as settings and docs/deploying.md count them (20 MB, not 21).
                 f"This file is {report.size / 2**20:.1f} MB; reports are at most {limit / 2**20:g} MB.", code="too_big"
             )
         return report

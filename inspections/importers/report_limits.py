@@ -23,7 +23,7 @@ gunicorn and pytest keep theirs cheap, and so must a script that reads reports (
 
 The caller waits for the answer without holding the GIL, so a web worker's other threads keep serving. The
 limits come from settings (REPORT_PARSE_SECONDS, REPORT_PARSE_MEMORY_MB, REPORT_PAGE_CONTENT_MAX_KB,
-REPORT_UPLOAD_MAX_PAGES; README, "Deploying").
+REPORT_UPLOAD_MAX_PAGES; docs/deploying.md).
 """
 
 import io

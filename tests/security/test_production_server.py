@@ -1,6 +1,6 @@
 """The app as deployed: gunicorn (gunicorn.conf.py), DEBUG off, static files collected, on a real PostgreSQL.
 
-README's production start, followed step by step against a private PostgreSQL cluster: migrate,
+The production start in docs/deploying.md, followed step by step against a private PostgreSQL cluster: migrate,
 collectstatic, gunicorn behind one (pretend) proxy. Then the security headers, the HTTPS redirect, secure
 cookies, WhiteNoise's compressed cache-busted files, /healthz, an oversized upload (413, connection
 closed), a crafted report PDF (refused within the parse limits while public pages keep answering), and
@@ -34,9 +34,9 @@ from tests.security.crafted_pdf import heavy_pdf
 HOST = "tracker.example.org"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 EDITOR_PASSWORD = secrets.token_urlsafe(16)
-# Short database limits, so that the outage tests take seconds (README's defaults are 3, 5 and 2).
+# Short database limits, so that the outage tests take seconds (docs/deploying.md's defaults are 3, 5 and 2).
 CONNECT_TIMEOUT, STATEMENT_TIMEOUT, HEALTHZ_TIMEOUT = 2, 2, 1
-# README: a frozen database is a 503 within DATABASE_STATEMENT_TIMEOUT + 2 seconds, whatever is asked.
+# docs/deploying.md: a frozen database is a 503 within DATABASE_STATEMENT_TIMEOUT + 2 seconds, whatever is asked.
 FROZEN_BOUND = STATEMENT_TIMEOUT + 2
 MARGIN = 1.0  # a shared machine's scheduling, not a second database wait (that would be CONNECT_TIMEOUT)
 PARSE_SECONDS = 10
@@ -80,7 +80,7 @@ def server(tmp_path_factory):
         )  # fmt: skip
         with open(log, "w") as output:
             process = subprocess.Popen(
-                [str(GUNICORN), "inspection_tracker.wsgi"],  # reads ./gunicorn.conf.py, as in README
+                [str(GUNICORN), "inspection_tracker.wsgi"],  # reads ./gunicorn.conf.py, as in docs/deploying.md
                 cwd=PROJECT_DIR,
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -324,7 +324,7 @@ def timed_fetch(server, path, **options):
 
 def test_a_frozen_database_gives_503_within_the_stated_bound_and_the_app_recovers(server):
     """The server's processes stopped (SIGSTOP): connections neither fail nor answer. Pages on a kept
-    connection, pages on a new one and /healthz are each a 503 within README's bound,
+    connection, pages on a new one and /healthz are each a 503 within the bound docs/deploying.md gives,
     DATABASE_STATEMENT_TIMEOUT + 2 s; all serve again once the processes continue."""
     council = "/councils/tower-hamlets/"
     warm_every_thread(server, council)

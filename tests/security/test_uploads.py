@@ -68,7 +68,7 @@ def test_an_oversized_request_is_refused_for_anyone(client, settings):
 
 
 def test_the_limits_are_said_in_the_megabytes_readme_gives(editor_client, settings, no_parsing):
-    """20 MB is 20 x 2**20 bytes in settings and README: the pages say 20, not 21."""
+    """20 MB is 20 x 2**20 bytes in settings and docs/deploying.md: the pages say 20, not 21."""
     settings.REPORT_UPLOAD_MAX_BYTES = 12 * 2**20
     message = report_error(upload(editor_client, b"%PDF-1.7\n" + b"0" * (12 * 2**20)))
     assert "This file is 12.0 MB; reports are at most 12 MB." in message
