@@ -412,7 +412,8 @@ def inspection_detail(request, pk):
 
 def councils_on_inspection_page(pk):
     """The inspection's council (the page shows its other inspections too, but no other council)."""
-    return Inspection.objects.filter(pk=pk).values("council") if pk <= MAX_ID else Inspection.objects.none()
+    inspections = Inspection.objects.filter(pk=pk) if pk <= MAX_ID else Inspection.objects.none()
+    return inspections.values("council")
 
 
 inspection_detail.councils_shown = councils_on_inspection_page

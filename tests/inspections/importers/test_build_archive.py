@@ -3,6 +3,7 @@
 import csv
 import json
 import shutil
+import threading
 from io import StringIO
 from pathlib import Path
 
@@ -121,19 +122,22 @@ def test_failed_build_leaves_the_previous_file_whole(archive, tmp_path, monkeypa
 
 def test_an_interrupted_build_reads_no_further_file(archive, tmp_path, monkeypatch):
     folder, history = archive
-    read = []
+    read, interrupted = [], threading.Event()
 
     def refuse_and_count(data, limits):
         read.append(data)
+        if len(read) > 1:  # the next file waits for the interruption, as a real read would still be going on
+            interrupted.wait(10)
         refuse_quickly(data, limits)
 
     def interrupt(done, total):
+        interrupted.set()
         raise KeyboardInterrupt
 
     monkeypatch.setattr(report_archive, "parse_report_bounded", refuse_and_count)
     with pytest.raises(KeyboardInterrupt):
         build_archive(folder, tmp_path / "archive.jsonl", history=history, workers=1, progress=interrupt)
-    assert len(read) < 4  # the first file, and at most the one begun meanwhile
+    assert len(read) == 2  # the first file, and the one begun meanwhile; of four
     assert not (tmp_path / "archive.jsonl").exists()
 
 
