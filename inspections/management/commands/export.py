@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
 from inspections.exports import DATASETS, csv_lines, filtered_queryset
+from inspections import query_parameters
 from inspections.query_parameters import BadQuery
 
 
@@ -33,7 +34,11 @@ class Command(BaseCommand):
             name, separator, value = item.partition("=")
             if not separator or not name:
                 raise CommandError(f"--filter takes NAME=VALUE, not “{item}”.")
-            params.appendlist(name.strip(), value)
+            name = name.strip()
+            if name in query_parameters.EXPORT:
+                # The web export's own parameters (bom) are this command's options, not filters.
+                raise CommandError(f"“{name}” is not a filter: use --{name}.")
+            params.appendlist(name, value)
         chosen = DATASETS[dataset]
         try:
             queryset = filtered_queryset(chosen, params)

@@ -67,3 +67,9 @@ def test_a_search_that_finds_no_council_exports_the_header_alone(client, country
     assert response.status_code == 200
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 1 and lines[0].startswith("council")
+
+
+def test_command_refuses_the_web_exports_own_parameter_as_a_filter(db):
+    # The byte-order mark is --bom here: as a filter it would be accepted and do nothing.
+    with pytest.raises(CommandError, match=r"^“bom” is not a filter: use --bom\.$"):
+        call_command("export", "councils", filter=["bom=1"])
