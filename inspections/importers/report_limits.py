@@ -79,15 +79,18 @@ def parse_report_bounded(source, limits=None):
     child = READERS.Process(target=read_and_answer, args=(sender, data, limits), daemon=True)
     try:
         child.start()
-        sender.close()
+        sender.close()  # the child's end: once the child has gone, a read of ours ends (EOFError)
         outcome = receiver.recv() if receiver.poll(limits.seconds) else None
     except EOFError:  # the child died without answering (its CPU or memory limit)
         outcome = None
+    except OSError as error:  # no process could be started (the machine's limit on processes, say)
+        raise ReportError(f"The PDF could not be read now (no reader could be started: {error}); try again.") from None
     finally:
         if child.is_alive():
             child.kill()
         if child.pid is not None:
             child.join()
+        sender.close()  # again, for a child that never started: closing twice is harmless
         receiver.close()
     if outcome is None:
         if child.exitcode in (-signal.SIGXCPU, -signal.SIGKILL):

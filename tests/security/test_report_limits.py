@@ -8,6 +8,7 @@ answering.
 """
 
 import contextlib
+import multiprocessing
 import signal
 from pathlib import Path
 
@@ -50,6 +51,23 @@ def test_a_report_is_read_in_a_child_process_not_the_callers(monkeypatch):
     monkeypatch.setattr(report_limits, "parse_report", lambda data: pytest.fail("read in the caller"))
     assert parse_report_bounded(REPORT).council_name
     assert parse_report_bounded(REPORT).council_name  # and the next, from the same server
+
+
+def test_a_reader_that_cannot_start_is_a_one_line_refusal_and_leaves_no_pipe_open(monkeypatch):
+    made = []
+
+    def pipe(duplex):
+        made.extend(multiprocessing.Pipe(duplex=duplex))
+        return made[-2:]
+
+    def cannot_start(process):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(report_limits.READERS, "Pipe", pipe)
+    monkeypatch.setattr(report_limits.READERS.Process, "start", cannot_start)
+    with pytest.raises(ReportError, match=r"^The PDF could not be read now \(no reader could be started: .*\); try again\.$"):
+        parse_report_bounded(REPORT)
+    assert [end.closed for end in made] == [True, True]
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_without_starting_a_reader(monkeypatch):
